@@ -1,0 +1,60 @@
+# Makefile -- PGXS build of the PostgreSQL extension, and the project's targets.
+#
+#   make            build the PostgreSQL module (vigil.so) and the SQLite extension (build/vigil.so)
+#   make install    install the PostgreSQL extension
+#   make test       everything: deps, unit tests, SQLite tests, pg_regress, conformance
+#   make demo       the validation-platform demo on SQLite (ENGINE=postgres for PostgreSQL)
+#   make bench      the side-by-side benchmarks
+#   make lint       clang-tidy, cppcheck and clang-format on common/
+
+EXTENSION = vigil
+MODULE_big = vigil
+MODULEDIR = extension
+DATA = pg_extension/vigil--0.1.0.sql
+PG_CONFIG ?= pg_config
+
+CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
+PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
+OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
+
+REGRESS = setup functions errors contract
+REGRESS_OPTS = --inputdir=sql --outputdir=build/regress --load-extension=plpgsql
+
+PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)
+PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -Wno-register -Wno-missing-field-initializers
+SHLIB_LINK = -lfmt -lxxhash -lstdc++
+
+# No LLVM bitcode: the JIT cannot inline C++ anyway, and clang would have to match g++.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# PGXS wants vigil.control in the top directory.
+vigil.control: pg_extension/vigil.control
+	cp $< $@
+all: vigil.control sqlite
+install: vigil.control
+EXTRA_CLEAN = vigil.control build
+
+.PHONY: sqlite deps test unit-test sqlite-test pg-test conformance demo bench lint
+BUILD_TYPE ?= RelWithDebInfo
+
+sqlite:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
+	cmake --build build -j2
+
+deps:
+	scripts/install-deps.sh
+
+test:
+	scripts/test.sh
+
+demo:
+	scripts/demo.sh $(ENGINE)
+
+bench:
+	scripts/bench.sh
+
+lint:
+	scripts/lint.sh

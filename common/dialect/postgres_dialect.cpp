@@ -1,0 +1,170 @@
+// common/dialect/postgres_dialect.cpp
+//
+// Every catalog object is schema-qualified with pg_catalog so that objects a user planted in
+// another schema of the search_path are never picked up.
+#include "dialect/postgres_dialect.hpp"
+
+#include "vigil/session.hpp"
+
+namespace vigil {
+
+const PostgresDialect& postgres_dialect() {
+  static const PostgresDialect dialect;
+  return dialect;
+}
+
+std::string PostgresDialect::param(int n) const { return "$" + std::to_string(n); }
+
+// Ordinary and partitioned tables outside the system schemas, other sessions' temp schemas and
+// any extension (vigil's own tables belong to vigil); partitions are reached via their parent.
+std::string PostgresDialect::list_tables_sql() const {
+  return R"sql(
+SELECT n.nspname::text, c.relname::text,
+       CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'table' END, false, false
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])
+  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2)sql";
+}
+
+// With no schema, the relation the search_path makes visible (temp schema first, as always).
+std::string PostgresDialect::find_table_sql() const {
+  return R"sql(
+SELECT n.nspname::text, c.relname::text,
+       CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned' WHEN 'v' THEN 'view'
+                      WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
+                      WHEN 'f' THEN 'foreign table' WHEN 'i' THEN 'index'
+                      WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE 'relation' END,
+       false, false
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relname = $2
+  AND CASE WHEN $1 IS NULL THEN pg_catalog.pg_table_is_visible(c.oid) ELSE n.nspname = $1 END
+LIMIT 1)sql";
+}
+
+std::string PostgresDialect::columns_sql() const {
+  return R"sql(
+SELECT a.attname::text,
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
+       CASE WHEN t.typtype = 'e' THEN 'text'
+            WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, NULL)
+            ELSE pg_catalog.format_type(a.atttypid, NULL) END,
+       a.attnotnull,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       COALESCE(pg_catalog.array_position(pk.conkey, a.attnum), 0),
+       a.attgenerated <> '',
+       seq.name IS NOT NULL,
+       seq.name
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = c.oid AND pk.contype = 'p'
+LEFT JOIN LATERAL (
+  SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname) AS name
+  FROM pg_catalog.pg_depend sd
+  JOIN pg_catalog.pg_class s ON s.oid = sd.objid AND s.relkind = 'S'
+  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+  WHERE sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i')
+  LIMIT 1) seq ON true
+WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum)sql";
+}
+
+std::string PostgresDialect::foreign_keys_sql() const {
+  return R"sql(
+SELECT co.oid::bigint, k.ord, co.conname::text, pn.nspname::text, pc.relname::text,
+       a.attname::text, pa.attname::text,
+       CASE co.confupdtype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+            WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END,
+       CASE co.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+            WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END,
+       CASE co.confmatchtype WHEN 'f' THEN 'FULL' WHEN 'p' THEN 'PARTIAL' ELSE 'NONE' END,
+       co.convalidated
+FROM pg_catalog.pg_constraint co
+JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class pc ON pc.oid = co.confrelid
+JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(co.conkey), pg_catalog.unnest(co.confkey))
+  WITH ORDINALITY AS k(attnum, refnum, ord)
+JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
+JOIN pg_catalog.pg_attribute pa ON pa.attrelid = co.confrelid AND pa.attnum = k.refnum
+WHERE co.contype = 'f' AND co.conparentid = 0 AND n.nspname = $1 AND c.relname = $2
+ORDER BY co.conname, co.oid, k.ord)sql";
+}
+
+std::string PostgresDialect::indexes_sql() const {
+  return R"sql(
+SELECT ic.relname::text, i.indisunique,
+       CASE WHEN i.indisprimary THEN 'pk' WHEN co.contype = 'u' THEN 'u' ELSE 'c' END,
+       i.indpred IS NOT NULL, i.indisvalid, k.ord - 1, a.attname::text,
+       pg_catalog.pg_get_indexdef(i.indexrelid)
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_constraint co
+  ON co.conindid = i.indexrelid AND co.conrelid = c.oid AND co.contype IN ('p', 'u', 'x')
+CROSS JOIN LATERAL pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord)
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum AND k.attnum > 0
+WHERE n.nspname = $1 AND c.relname = $2 AND k.ord <= i.indnkeyatts
+ORDER BY ic.relname, k.ord)sql";
+}
+
+void PostgresDialect::complete_table(Session& session, Table& table) const {
+  static const char* const kChecks = R"sql(
+SELECT co.conname::text, pg_catalog.pg_get_expr(co.conbin, co.conrelid), co.convalidated,
+       a.attname::text
+FROM pg_catalog.pg_constraint co
+JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN LATERAL pg_catalog.unnest(co.conkey) AS k(attnum) ON true
+LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
+WHERE co.contype = 'c' AND n.nspname = $1 AND c.relname = $2
+ORDER BY co.conname, a.attnum)sql";
+  auto cursor = session.query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
+  while (cursor->next()) {
+    const std::string name = cursor->get(0).to_text();
+    if (table.checks.empty() || table.checks.back().name != name) {
+      CheckConstraint check;
+      check.name = name;
+      check.expression = cursor->get(1).to_text();
+      check.validated = cursor->get(2).to_bool();
+      table.checks.push_back(std::move(check));
+    }
+    if (!cursor->get(3).is_null()) table.checks.back().columns.push_back(cursor->get(3).to_text());
+  }
+}
+
+// Sizes sum the partitions of a partitioned table; the primary key's index is not counted.
+std::string PostgresDialect::table_stats_sql() const {
+  return R"sql(
+SELECT CASE WHEN c.relkind = 'p'
+            THEN (SELECT pg_catalog.sum(pg_catalog.pg_total_relation_size(p.relid))::bigint
+                  FROM pg_catalog.pg_partition_tree(c.oid) p)
+            ELSE pg_catalog.pg_total_relation_size(c.oid) END,
+       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i
+        WHERE i.indrelid = c.oid AND NOT i.indisprimary),
+       s.n_dead_tup,
+       pg_catalog.to_char(pg_catalog.timezone('UTC', GREATEST(s.last_analyze, s.last_autoanalyze)),
+                          'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       c.relpages
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
+WHERE n.nspname = $1 AND c.relname = $2)sql";
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"

@@ -1,0 +1,27 @@
+// common/dialect/postgres_dialect.hpp
+//
+// PostgreSQL's catalog queries (pg_catalog, fully qualified).  SQL text only: the PostgreSQL
+// host runs them through SPI.
+#pragma once
+
+#include "vigil/dialect.hpp"
+
+namespace vigil {
+
+class PostgresDialect final : public Dialect {
+ public:
+  std::string_view engine() const override { return "postgresql"; }
+  std::string_view default_schema() const override { return "public"; }
+  std::string param(int n) const override;
+  std::string list_tables_sql() const override;
+  std::string find_table_sql() const override;
+  std::string columns_sql() const override;
+  std::string foreign_keys_sql() const override;
+  std::string indexes_sql() const override;
+  void complete_table(Session& session, Table& table) const override;
+  std::string table_stats_sql() const override;
+};
+
+const PostgresDialect& postgres_dialect();
+
+}  // namespace vigil

@@ -1,0 +1,207 @@
+// common/schema/canonical.cpp
+#include "schema/canonical.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "sql/lexer.hpp"
+#include "vigil/hash.hpp"
+
+namespace vigil {
+namespace {
+
+using sql::Token;
+using sql::TokenKind;
+
+std::string column_list(const std::vector<std::string>& columns) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += columns[i].empty() ? "<expression>" : columns[i];
+  }
+  return out + ")";
+}
+
+bool is_number(std::string_view s) {
+  const auto tokens = sql::tokenize(s);
+  if (tokens.size() == 1) return tokens[0].kind == TokenKind::kNumber;
+  return tokens.size() == 2 && (tokens[0].text == "-" || tokens[0].text == "+") &&
+         tokens[1].kind == TokenKind::kNumber;
+}
+
+bool numeric_class(TypeClass c) {
+  return c == TypeClass::kInteger || c == TypeClass::kReal || c == TypeClass::kNumeric ||
+         c == TypeClass::kBoolean;
+}
+
+}  // namespace
+
+std::string canonical_default(const std::string& expr, TypeClass type_class) {
+  std::vector<Token> tokens;
+  for (const auto& t : sql::tokenize(expr)) {
+    if (t.kind != TokenKind::kComment) tokens.push_back(t);
+  }
+  // Drop wrapping parentheses: SQLite keeps "(datetime('now'))", PostgreSQL "(-1)".
+  while (tokens.size() >= 2 && tokens.front().is_punct('(') && tokens.back().is_punct(')')) {
+    int depth = 0;
+    bool wraps = true;
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+      if (tokens[i].is_punct('(')) ++depth;
+      if (tokens[i].is_punct(')')) --depth;
+      if (depth == 0) {
+        wraps = false;
+        break;
+      }
+    }
+    if (!wraps) break;
+    tokens.erase(tokens.begin());
+    tokens.pop_back();
+  }
+  // Drop PostgreSQL casts: 'x'::character varying, '-1'::integer, '{}'::jsonb.
+  bool had_cast = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == TokenKind::kOperator && tokens[i].text == "::") {
+      tokens.resize(i);
+      had_cast = true;
+      break;
+    }
+  }
+  if (tokens.empty()) return {};
+  std::string text;
+  for (const auto& t : tokens) {
+    if (!text.empty() && !(t.is_punct('(') || t.is_punct(')') || text.back() == '(' ||
+                           text.back() == '-' || text.back() == '+')) {
+      text += ' ';
+    }
+    text += t.text;
+  }
+  const std::string lower = sql::ascii_lower(text);
+  if (lower == "null") return {};
+  if (lower == "true" || lower == "false") {
+    return numeric_class(type_class) ? (lower == "true" ? "1" : "0") : lower;
+  }
+  if (tokens.size() == 1 && tokens[0].kind == TokenKind::kString && tokens[0].text[0] == '\'') {
+    const std::string inner = sql::identifier_value(
+        Token{TokenKind::kQuotedName, tokens[0].text, 0});  // undoes '' doubling
+    if (had_cast && numeric_class(type_class) && is_number(inner)) return inner;
+    if (type_class == TypeClass::kBoolean) {
+      const std::string b = sql::ascii_lower(inner);
+      if (b == "t" || b == "true") return "1";
+      if (b == "f" || b == "false") return "0";
+    }
+    return std::string(tokens[0].text);
+  }
+  if (is_number(text)) {
+    std::string n = text;
+    n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
+    if (!n.empty() && n[0] == '+') n.erase(0, 1);
+    return n;
+  }
+  static const char* const kTimestampNow[] = {"current_timestamp", "now()",
+                                             "transaction_timestamp()", "localtimestamp",
+                                             "datetime('now')", "statement_timestamp()"};
+  for (const char* now : kTimestampNow) {
+    if (lower == now) return "current_timestamp";
+  }
+  if (lower == "current_date" || lower == "date('now')") return "current_date";
+  if (lower == "current_time" || lower == "time('now')") return "current_time";
+  return "expression";
+}
+
+std::vector<SchemaRow> canonical_schema_rows(const SchemaModel& model, const Dialect& dialect) {
+  // (table, type rank, sort key) → row
+  std::vector<std::tuple<std::string, int, std::string, SchemaRow>> keyed;
+  auto add = [&](int rank, std::string sort_key, SchemaRow row) {
+    std::string table_name = row.table_name;  // copied first: tuple members build in any order
+    keyed.emplace_back(std::move(table_name), rank, std::move(sort_key), std::move(row));
+  };
+
+  for (const auto& table : model.tables) {
+    const std::string tname = dialect.display_name(table.ref);
+    add(0, "", {tname, "table", tname, "", ""});
+
+    std::vector<std::string> names;
+    for (const auto& col : table.columns) names.push_back(col.name);
+
+    for (const auto& col : table.columns) {
+      std::string def = fmt::format("{} {}", col.position, type_class_name(col.type_class));
+      if (col.not_null) def += " not null";
+      if (col.identity) def += " identity";
+      if (col.generated) def += " generated";
+      if (!col.identity && !col.generated) {
+        const std::string d = canonical_default(col.default_expr, col.type_class);
+        if (!d.empty()) def += " default " + d;
+      }
+      std::string engine = col.declared_type;
+      if (!col.default_expr.empty()) engine += " DEFAULT " + col.default_expr;
+      add(1, fmt::format("{:08d}", col.position), {tname, "column", col.name, def, engine});
+    }
+
+    if (!table.primary_key.empty()) {
+      const std::string cols = column_list(table.primary_key);
+      std::string engine;
+      for (const auto& idx : table.indexes) {
+        if (idx.origin == IndexOrigin::kPrimaryKey) engine = idx.name;
+      }
+      add(2, cols, {tname, "primary_key", cols, cols, engine});
+    }
+
+    for (const auto& idx : table.indexes) {
+      const std::string cols = column_list(idx.columns);
+      if (idx.origin == IndexOrigin::kPrimaryKey) continue;
+      if (idx.origin == IndexOrigin::kUniqueConstraint) {
+        add(3, cols, {tname, "unique", cols, cols, idx.name});
+        continue;
+      }
+      std::string def = idx.unique ? "unique " + cols : cols;
+      if (idx.partial) def += " partial";
+      add(6, idx.name, {tname, "index", idx.name, def, idx.definition});
+    }
+
+    for (const auto& fk : table.foreign_keys) {
+      const std::string cols = column_list(fk.columns);
+      std::string def = fmt::format("{} references {} {} on update {} on delete {}", cols,
+                                    dialect.display_name(fk.parent), column_list(fk.parent_columns),
+                                    sql::ascii_lower(fk.on_update), sql::ascii_lower(fk.on_delete));
+      const std::string match = sql::ascii_lower(fk.match);
+      if (match != "none" && match != "simple" && !match.empty()) def += " match " + match;
+      add(4, def, {tname, "foreign_key", cols, def, fk.name});
+    }
+
+    for (const auto& check : table.checks) {
+      const std::string cols = column_list(check.columns);
+      add(5, cols, {tname, "check", cols, cols, check.expression});
+    }
+  }
+
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a), std::get<2>(a)) <
+           std::tie(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+  });
+  std::vector<SchemaRow> rows;
+  rows.reserve(keyed.size());
+  for (auto& k : keyed) rows.push_back(std::move(std::get<3>(k)));
+  return rows;
+}
+
+std::string schema_fingerprint(const std::vector<SchemaRow>& rows) {
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> keys;
+  keys.reserve(rows.size());
+  for (const auto& r : rows) keys.emplace_back(r.table_name, r.object_type, r.name, r.definition);
+  std::sort(keys.begin(), keys.end());
+  Hasher128 hasher;
+  hasher.update_field("vigil-schema-v1");
+  for (const auto& [t, o, n, d] : keys) {
+    hasher.update_field(t);
+    hasher.update_field(o);
+    hasher.update_field(n);
+    hasher.update_field(d);
+  }
+  return hasher.digest().hex();
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"

@@ -1,0 +1,128 @@
+// common/schema/create_table_parser.cpp
+#include "schema/create_table_parser.hpp"
+
+#include "sql/lexer.hpp"
+
+namespace vigil {
+namespace {
+
+using sql::Token;
+using sql::TokenKind;
+
+// Index just past the ')' that closes the '(' at `open`, or tokens.size().
+std::size_t matching_paren(const std::vector<Token>& tokens, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < tokens.size(); ++i) {
+    if (tokens[i].is_punct('(')) ++depth;
+    if (tokens[i].is_punct(')') && --depth == 0) return i + 1;
+  }
+  return tokens.size();
+}
+
+}  // namespace
+
+std::vector<std::string> referenced_columns(std::string_view expression,
+                                            const std::vector<std::string>& column_names) {
+  const auto tokens = sql::tokenize(expression);
+  std::vector<bool> used(column_names.size(), false);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind != TokenKind::kWord && t.kind != TokenKind::kQuotedName) continue;
+    if (t.kind == TokenKind::kWord && i + 1 < tokens.size() && tokens[i + 1].is_punct('(')) {
+      continue;  // a function name
+    }
+    const std::string name = sql::ascii_lower(sql::identifier_value(t));
+    for (std::size_t c = 0; c < column_names.size(); ++c) {
+      if (sql::ascii_lower(column_names[c]) == name) used[c] = true;
+    }
+  }
+  std::vector<std::string> out;
+  for (std::size_t c = 0; c < column_names.size(); ++c) {
+    if (used[c]) out.push_back(column_names[c]);
+  }
+  return out;
+}
+
+ParsedCreateTable parse_create_table(std::string_view create_sql,
+                                     const std::vector<std::string>& column_names) {
+  ParsedCreateTable out;
+  std::vector<Token> tokens;
+  for (const auto& t : sql::tokenize(create_sql)) {
+    if (t.kind != TokenKind::kComment) tokens.push_back(t);
+  }
+  // The body is the first parenthesised group (the table name cannot contain a bare '(').
+  std::size_t open = 0;
+  while (open < tokens.size() && !tokens[open].is_punct('(')) ++open;
+  if (open == tokens.size()) return out;
+  const std::size_t body_end = matching_paren(tokens, open) - 1;  // index of the closing ')'
+
+  auto add_check = [&](std::size_t paren, const std::string& name) {
+    const std::size_t close = matching_paren(tokens, paren) - 1;
+    if (close >= tokens.size() || close <= paren) return paren + 1;
+    const std::size_t from = tokens[paren].offset + 1;
+    const std::size_t to = tokens[close].offset;
+    CheckConstraint check;
+    check.name = name;
+    check.expression = std::string(create_sql.substr(from, to - from));
+    while (!check.expression.empty() && (check.expression.back() == ' ' ||
+                                         check.expression.back() == '\n')) {
+      check.expression.pop_back();
+    }
+    while (!check.expression.empty() && (check.expression.front() == ' ' ||
+                                         check.expression.front() == '\n')) {
+      check.expression.erase(0, 1);
+    }
+    check.columns = referenced_columns(check.expression, column_names);
+    out.checks.push_back(std::move(check));
+    return close + 1;
+  };
+
+  std::size_t i = open + 1;
+  while (i < body_end) {
+    // One item: up to the next comma at depth 0 of the body.
+    std::size_t end = i;
+    int depth = 0;
+    while (end < body_end) {
+      if (tokens[end].is_punct('(')) ++depth;
+      if (tokens[end].is_punct(')')) --depth;
+      if (depth == 0 && tokens[end].is_punct(',')) break;
+      ++end;
+    }
+    const bool is_table_constraint =
+        tokens[i].is_word("CONSTRAINT") || tokens[i].is_word("CHECK") ||
+        tokens[i].is_word("PRIMARY") || tokens[i].is_word("UNIQUE") ||
+        tokens[i].is_word("FOREIGN");
+    std::size_t j = is_table_constraint ? i : i + 1;  // skip the column name
+    std::string pending_name;
+    const bool column_item = !is_table_constraint;
+    while (j < end) {
+      const Token& t = tokens[j];
+      if (t.is_punct('(')) {
+        j = matching_paren(tokens, j);
+        continue;
+      }
+      if (t.is_word("CONSTRAINT") && j + 1 < end) {
+        // The name belongs to the constraint that follows it; keep it only for a CHECK.
+        const bool names_check = j + 2 < end && tokens[j + 2].is_word("CHECK");
+        pending_name = names_check ? sql::identifier_value(tokens[j + 1]) : std::string();
+        j += 2;
+        continue;
+      }
+      if (t.is_word("CHECK") && j + 1 < end && tokens[j + 1].is_punct('(')) {
+        j = add_check(j + 1, pending_name);
+        pending_name.clear();
+        continue;
+      }
+      if (column_item && t.is_word("AUTOINCREMENT")) {
+        out.autoincrement_column = sql::identifier_value(tokens[i]);
+      }
+      ++j;
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"

@@ -1,0 +1,62 @@
+// common/schema/functions.cpp
+//
+// SQL functions of the schema group:
+//   vigil_version() → text
+//       The extension's version, the same in both engines.
+//   vigil_schema() → table(table_name, object_type, name, definition, engine_definition)
+//       The canonical schema model as rows (see canonical.hpp and docs/schema.md).
+//   vigil_schema_fingerprint() → text
+//       XXH3-128 hex digest of vigil_schema()'s (table_name, object_type, name, definition):
+//       equivalent schemas give the same fingerprint in SQLite and PostgreSQL.
+#include "schema/canonical.hpp"
+#include "schema/introspect.hpp"
+#include "vigil/functions.hpp"
+
+namespace vigil {
+
+void register_schema_functions(std::vector<FunctionSpec>& out) {
+  {
+    FunctionSpec f;
+    f.name = "vigil_version";
+    f.result = ValueKind::kText;
+    f.needs_session = false;
+    f.scalar = [](Session&, const Args&) { return Value::text(kVersion); };
+    out.push_back(std::move(f));
+  }
+  {
+    FunctionSpec f;
+    f.name = "vigil_schema";
+    f.columns = {{"table_name", ValueKind::kText},
+                 {"object_type", ValueKind::kText},
+                 {"name", ValueKind::kText},
+                 {"definition", ValueKind::kText},
+                 {"engine_definition", ValueKind::kText}};
+    f.table = [](Session& session, const Args&) -> std::unique_ptr<RowSource> {
+      const auto rows = canonical_schema_rows(introspect_schema(session), session.dialect());
+      std::vector<Row> result;
+      result.reserve(rows.size());
+      for (const auto& r : rows) {
+        result.push_back({Value::text(r.table_name), Value::text(r.object_type), Value::text(r.name),
+                       Value::text(r.definition),
+                       r.engine_definition.empty() ? Value::null()
+                                                   : Value::text(r.engine_definition)});
+      }
+      return std::make_unique<VectorRowSource>(std::move(result));
+    };
+    out.push_back(std::move(f));
+  }
+  {
+    FunctionSpec f;
+    f.name = "vigil_schema_fingerprint";
+    f.result = ValueKind::kText;
+    f.scalar = [](Session& session, const Args&) {
+      return Value::text(schema_fingerprint(
+          canonical_schema_rows(introspect_schema(session), session.dialect())));
+    };
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"

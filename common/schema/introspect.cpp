@@ -1,0 +1,217 @@
+// common/schema/introspect.cpp
+#include "schema/introspect.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <tuple>
+
+#include "sql/lexer.hpp"
+#include "vigil/dialect.hpp"
+#include "vigil/error.hpp"
+
+namespace vigil {
+namespace {
+
+struct Found {
+  TableRef ref;
+  std::string kind;
+  bool without_rowid = false;
+  bool strict = false;
+};
+
+std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
+                          const std::string& name) {
+  const Params params{schema ? Value::text(*schema) : Value::null(), Value::text(name)};
+  auto cursor = session.query(session.dialect().find_table_sql(), params);
+  if (!cursor->next()) return std::nullopt;
+  return Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
+               cursor->get(2).to_text(),
+               cursor->get(3).to_bool(),
+               cursor->get(4).to_bool()};
+}
+
+Found lookup(Session& session, const std::string& name) {
+  if (name.empty()) throw Error(ErrorCode::kInvalidParameter, "table name must not be empty");
+  if (name.find('\0') != std::string::npos) {
+    throw Error(ErrorCode::kInvalidParameter, "table name must not contain a NUL byte");
+  }
+  auto found = find(session, std::nullopt, name);
+  if (!found) {
+    const std::string lower = sql::ascii_lower(name);
+    if (lower != name) found = find(session, std::nullopt, lower);
+  }
+  if (!found) {
+    if (auto dot = name.find('.'); dot != std::string::npos && dot > 0 && dot + 1 < name.size()) {
+      found = find(session, name.substr(0, dot), name.substr(dot + 1));
+    }
+  }
+  if (!found) {
+    throw Error(ErrorCode::kUndefinedTable, fmt::format("table \"{}\" does not exist", name));
+  }
+  if (found->kind != "table" && found->kind != "partitioned") {
+    throw Error(ErrorCode::kWrongObjectType,
+                fmt::format("\"{}\" is a {}, not a table", name, found->kind));
+  }
+  return *found;
+}
+
+std::vector<std::string> primary_key_of(Session& session, const TableRef& ref) {
+  std::vector<std::pair<std::int64_t, std::string>> keyed;
+  auto cursor = session.query(session.dialect().columns_sql(),
+                              {Value::text(ref.schema), Value::text(ref.name)});
+  while (cursor->next()) {
+    const auto pos = cursor->get(5).to_integer();
+    if (pos > 0) keyed.emplace_back(pos, cursor->get(0).to_text());
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::string> out;
+  for (auto& [pos, col] : keyed) out.push_back(col);
+  return out;
+}
+
+Table load(Session& session, const Found& found) {
+  const Dialect& dialect = session.dialect();
+  Table table;
+  table.ref = found.ref;
+  table.kind = found.kind;
+  table.without_rowid = found.without_rowid;
+  table.strict = found.strict;
+  const Params params{Value::text(table.ref.schema), Value::text(table.ref.name)};
+
+  std::vector<std::pair<std::int64_t, std::string>> pk;
+  {
+    auto cursor = session.query(dialect.columns_sql(), params);
+    while (cursor->next()) {
+      Column col;
+      col.name = cursor->get(0).to_text();
+      col.position = static_cast<int>(table.columns.size()) + 1;
+      col.declared_type = cursor->get(1).to_text();
+      col.type_class = classify_type(cursor->get(2).to_text());
+      col.not_null = cursor->get(3).to_bool();
+      col.default_expr = cursor->get(4).to_text();
+      const auto pk_position = cursor->get(5).to_integer();
+      col.generated = cursor->get(6).to_bool();
+      col.identity = cursor->get(7).to_bool();
+      col.sequence = cursor->get(8).to_text();
+      if (pk_position > 0) {
+        pk.emplace_back(pk_position, col.name);
+        col.not_null = true;  // a key column is not null by definition, whatever the engine says
+      }
+      table.columns.push_back(std::move(col));
+    }
+  }
+  std::sort(pk.begin(), pk.end());
+  for (auto& [pos, name] : pk) table.primary_key.push_back(name);
+
+  {
+    auto cursor = session.query(dialect.foreign_keys_sql(), params);
+    std::optional<std::int64_t> current;
+    bool parent_key_implicit = false;
+    auto finish = [&] {
+      if (!current || !parent_key_implicit) return;
+      auto& fk = table.foreign_keys.back();
+      auto parent = find(session, fk.parent.schema, fk.parent.name);
+      if (parent) {
+        fk.parent = parent->ref;
+        fk.parent_columns = primary_key_of(session, parent->ref);
+      }
+    };
+    while (cursor->next()) {
+      const auto id = cursor->get(0).to_integer();
+      if (!current || *current != id) {
+        finish();
+        current = id;
+        ForeignKey fk;
+        fk.name = cursor->get(2).to_text();
+        fk.parent = {cursor->get(3).to_text(), cursor->get(4).to_text()};
+        fk.on_update = cursor->get(7).to_text();
+        fk.on_delete = cursor->get(8).to_text();
+        fk.match = cursor->get(9).to_text();
+        fk.validated = cursor->get(10).to_bool();
+        table.foreign_keys.push_back(std::move(fk));
+        parent_key_implicit = cursor->get(6).is_null();
+      }
+      auto& fk = table.foreign_keys.back();
+      fk.columns.push_back(cursor->get(5).to_text());
+      if (!parent_key_implicit) fk.parent_columns.push_back(cursor->get(6).to_text());
+    }
+    finish();
+  }
+
+  {
+    auto cursor = session.query(dialect.indexes_sql(), params);
+    while (cursor->next()) {
+      const std::string name = cursor->get(0).to_text();
+      if (table.indexes.empty() || table.indexes.back().name != name) {
+        Index index;
+        index.name = name;
+        index.unique = cursor->get(1).to_bool();
+        const std::string origin = cursor->get(2).to_text();
+        index.origin = origin == "pk"  ? IndexOrigin::kPrimaryKey
+                       : origin == "u" ? IndexOrigin::kUniqueConstraint
+                                       : IndexOrigin::kCreateIndex;
+        index.partial = cursor->get(3).to_bool();
+        index.valid = cursor->get(4).to_bool();
+        index.definition = cursor->get(7).to_text();
+        table.indexes.push_back(std::move(index));
+      }
+      table.indexes.back().columns.push_back(cursor->get(6).to_text());
+    }
+  }
+
+  dialect.complete_table(session, table);
+  return table;
+}
+
+}  // namespace
+
+TableRef resolve_table(Session& session, const std::string& name) {
+  return lookup(session, name).ref;
+}
+
+Table introspect_table(Session& session, const std::string& name) {
+  return load(session, lookup(session, name));
+}
+
+namespace {
+
+// Byte order of (schema, name), so both engines list tables alike whatever their collation.
+std::vector<Found> list_found(Session& session) {
+  std::vector<Found> found;
+  auto cursor = session.query(session.dialect().list_tables_sql());
+  while (cursor->next()) {
+    found.push_back(Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
+                          cursor->get(2).to_text(),
+                          cursor->get(3).to_bool(),
+                          cursor->get(4).to_bool()});
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.ref.schema, a.ref.name) < std::tie(b.ref.schema, b.ref.name);
+  });
+  return found;
+}
+
+}  // namespace
+
+std::vector<TableRef> list_user_tables(Session& session) {
+  std::vector<TableRef> out;
+  for (auto& f : list_found(session)) out.push_back(std::move(f.ref));
+  return out;
+}
+
+SchemaModel introspect_schema(Session& session) {
+  const std::vector<Found> found = list_found(session);
+  SchemaModel model;
+  model.tables.reserve(found.size());
+  for (const auto& f : found) {
+    session.check_interrupts();
+    model.tables.push_back(load(session, f));
+  }
+  return model;
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"

@@ -1,0 +1,32 @@
+// common/schema/introspect.hpp
+//
+// Reads an engine's catalogs, through the session's Dialect, into the schema model.
+#pragma once
+
+#include <string>
+
+#include "schema/model.hpp"
+#include "vigil/session.hpp"
+
+namespace vigil {
+
+// Every user table: PostgreSQL's ordinary and partitioned tables outside the system schemas
+// and outside any extension (partitions are reached through their parent); SQLite's tables of
+// the `main` database other than `sqlite_*` and vigil's own `vigil_*` tables.  Ordered by
+// schema, then name.
+SchemaModel introspect_schema(Session& session);
+
+// The user tables as introspect_schema() would list them (names only), in the same order.
+std::vector<TableRef> list_user_tables(Session& session);
+
+// One table by the name a user passes to a vigil function: the catalog name (case-sensitive
+// in PostgreSQL, with a lower-case retry; case-insensitive in SQLite), looked up the way the
+// engine resolves an unqualified name (search_path / temp, main, attached), or `schema.table`.
+// Errors: NULL/empty name → kInvalidParameter; no such table → kUndefinedTable (42P01);
+// a view, sequence, ... → kWrongObjectType (42809).
+Table introspect_table(Session& session, const std::string& name);
+
+// Resolves the name only (no columns etc.).
+TableRef resolve_table(Session& session, const std::string& name);
+
+}  // namespace vigil

@@ -1,0 +1,49 @@
+// common/sql/lexer.hpp
+//
+// A small SQL lexer that understands the token forms of both engines: '' strings with doubled
+// quotes, E'' strings with backslash escapes, $tag$ dollar-quoted strings, "" / [] / `` quoted
+// identifiers, numbers (decimal, exponent, hex), parameters ($1, ?, ?1, :name, @name),
+// -- and /* */ comments (nested in PostgreSQL style), and multi-character operators.
+//
+// It never fails: an unterminated string or comment runs to the end of the input.  Tokens keep
+// their byte range in the input, so callers can cut out original text (a CHECK expression, a
+// statement of a migration) exactly as the user wrote it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::sql {
+
+enum class TokenKind {
+  kWord,        // keyword or bare identifier
+  kQuotedName,  // "x", [x] or `x`
+  kString,      // '...', E'...', X'..', $tag$...$tag$
+  kNumber,
+  kParameter,
+  kOperator,
+  kPunct,  // ( ) , ; . [ ]
+  kComment,
+};
+
+struct Token {
+  TokenKind kind;
+  std::string_view text;  // the token's bytes in the input
+  std::size_t offset;     // where it starts in the input
+
+  bool is_word(std::string_view upper_keyword) const;  // case-insensitive keyword test
+  bool is_punct(char c) const { return kind == TokenKind::kPunct && text.size() == 1 && text[0] == c; }
+};
+
+// All tokens of `input`, comments included (callers skip them when they need to).
+std::vector<Token> tokenize(std::string_view input);
+
+// The identifier a kWord or kQuotedName token names: quotes removed, doubled quotes undone.
+// Bare words are returned as written (callers decide about case folding).
+std::string identifier_value(const Token& token);
+
+// ASCII lower-case copy.
+std::string ascii_lower(std::string_view s);
+
+}  // namespace vigil::sql

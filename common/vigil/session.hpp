@@ -1,0 +1,71 @@
+// common/vigil/session.hpp
+//
+// The only way the core reaches a database.  Each engine implements Session once
+// (pg_extension/pg_session.cpp over SPI, sqlite_extension/sqlite_session.cpp over the C API);
+// the core never knows which engine it talks to except through the Dialect.
+//
+// Contract for implementations:
+//  - query() streams: rows are produced as the caller calls next(), never collected first;
+//  - params are bound values, never pasted into SQL text (the dialect's param(n) names them);
+//  - an engine error becomes a vigil::Error (or, in PostgreSQL, an exception that carries the
+//    engine's own error so the adapter can re-raise it unchanged);
+//  - savepoint()/release()/rollback_to() nest like a stack;
+//  - check_interrupts() throws when the user cancelled the statement.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "vigil/value.hpp"
+
+namespace vigil {
+
+class Dialect;
+
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  // Advances to the next row; false when there is none.
+  virtual bool next() = 0;
+  virtual std::size_t column_count() const = 0;
+  // The value of column i of the current row.
+  virtual Value get(std::size_t i) const = 0;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  virtual std::unique_ptr<Cursor> query(std::string_view sql, const Params& params) = 0;
+  std::unique_ptr<Cursor> query(std::string_view sql) { return query(sql, Params{}); }
+  virtual void exec(std::string_view sql, const Params& params) = 0;
+  void exec(std::string_view sql) { exec(sql, Params{}); }
+
+  virtual void savepoint() = 0;
+  virtual void release() = 0;
+  virtual void rollback_to() = 0;
+
+  virtual void check_interrupts() = 0;
+  virtual const Dialect& dialect() const = 0;
+
+  // Convenience: the first column of the first row, or NULL when there is no row.
+  Value scalar(std::string_view sql, const Params& params = {});
+};
+
+// Runs a block inside a savepoint: released on success, rolled back when an exception leaves
+// the block.  Use as `SubTransaction sub(session); ...; sub.commit();`.
+class SubTransaction {
+ public:
+  explicit SubTransaction(Session& session) : session_(session) { session_.savepoint(); }
+  SubTransaction(const SubTransaction&) = delete;
+  SubTransaction& operator=(const SubTransaction&) = delete;
+  ~SubTransaction();
+  void commit();
+
+ private:
+  Session& session_;
+  bool done_ = false;
+};
+
+}  // namespace vigil

@@ -1,0 +1,28 @@
+// pg_extension/pg_headers.hpp
+//
+// The PostgreSQL headers the host uses, included with C linkage.  Only pg_extension/ may
+// include this file (common/ never sees a PostgreSQL header).
+#pragma once
+
+// The library is built with -fvisibility=hidden; PostgreSQL 15 leaves PGDLLEXPORT empty, so the
+// SQL-callable symbols (and Pg_magic_func) are exported explicitly.
+#ifndef PGDLLEXPORT
+#define PGDLLEXPORT __attribute__((visibility("default")))
+#endif
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/tuplestore.h"
+}

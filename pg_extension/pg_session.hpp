@@ -1,0 +1,46 @@
+// pg_extension/pg_session.hpp
+//
+// vigil::Session over SPI.  Queries are opened as SPI cursors and fetched in batches, so rows
+// stream; savepoints are internal subtransactions (as PL/pgSQL's exception blocks).
+#pragma once
+
+#include <vector>
+
+#include "pg_extension/pg_headers.hpp"
+#include "vigil/session.hpp"
+
+namespace vigil::pg {
+
+class SpiSession final : public Session {
+ public:
+  // Connects to SPI.  `read_only`: the caller is a STABLE function (SPI read-only mode).
+  explicit SpiSession(bool read_only);
+  ~SpiSession() override;
+  SpiSession(const SpiSession&) = delete;
+  SpiSession& operator=(const SpiSession&) = delete;
+
+  std::unique_ptr<Cursor> query(std::string_view sql, const Params& params) override;
+  void exec(std::string_view sql, const Params& params) override;
+  using Session::exec;
+  using Session::query;
+
+  void savepoint() override;
+  void release() override;
+  void rollback_to() override;
+  void check_interrupts() override;
+  const Dialect& dialect() const override;
+
+  // Disconnects from SPI; the memory context current before the constructor is current again.
+  void finish();
+
+ private:
+  struct Level {
+    MemoryContext context;
+    ResourceOwner owner;
+  };
+  bool read_only_;
+  bool connected_ = false;
+  std::vector<Level> levels_;
+};
+
+}  // namespace vigil::pg

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# scripts/pg-cluster.sh -- a throw-away PostgreSQL cluster for tests and demos.
+#
+#   scripts/pg-cluster.sh start [--preload]   initdb + start (as the postgres user; initdb
+#                                             refuses root), on a private socket directory and
+#                                             port, no TCP; --preload adds
+#                                             shared_preload_libraries = 'vigil'
+#   scripts/pg-cluster.sh stop                stop it and remove its files
+#   scripts/pg-cluster.sh env                 print the PG* variables that reach it
+#
+# VIGIL_PG_DIR (default /tmp/vigil-pg-$PORT) and VIGIL_PG_PORT (default 55432) choose where.
+set -euo pipefail
+
+PORT=${VIGIL_PG_PORT:-55432}
+DIR=${VIGIL_PG_DIR:-/tmp/vigil-pg-$PORT}
+BIN=$(pg_config --bindir)
+RUN=()
+if [ "$(id -u)" = 0 ]; then RUN=(runuser -u postgres --); fi
+
+stop() {
+  if [ -f "$DIR/data/postmaster.pid" ]; then
+    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$DIR"
+}
+
+case "${1:-}" in
+  start)
+    stop
+    mkdir -p "$DIR"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$DIR"; fi
+    "${RUN[@]}" "$BIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 \
+      >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log"; exit 1; }
+    {
+      echo "listen_addresses = ''"
+      echo "unix_socket_directories = '$DIR'"
+      echo "port = $PORT"
+      echo "fsync = off"
+      echo "max_connections = 50"
+      if [ "${2:-}" = "--preload" ]; then echo "shared_preload_libraries = 'vigil'"; fi
+    } >>"$DIR/data/postgresql.conf"
+    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null ||
+      { cat "$DIR/server.log"; exit 1; }
+    ;;
+  stop)
+    stop
+    ;;
+  env)
+    echo "export PGHOST=$DIR PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres"
+    ;;
+  *)
+    echo "usage: $0 start [--preload] | stop | env" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,101 @@
+// sqlite_extension/host.cpp
+//
+// Registration of the registry's functions.  Scalar functions use sqlite3_create_function_v2
+// with one registration per accepted argument count; table-valued functions are eponymous-only
+// virtual tables (see vtab.cpp).  Functions that change data are SQLITE_DIRECTONLY, so neither
+// a trigger nor a view of a hostile schema can call them; read-only ones are INNOCUOUS.
+#include "sqlite_extension/host.hpp"
+
+#include <new>
+
+#include "sqlite_extension/sqlite_session.hpp"
+#include "sqlite_extension/vtab.hpp"
+#include "vigil/error.hpp"
+#include "vigil/functions.hpp"
+
+namespace vigil::sqlite {
+
+ErrorResult current_error() noexcept {
+  try {
+    throw;
+  } catch (const Error& e) {
+    return {sqlite_result_code(e.code()), e.what()};
+  } catch (const std::bad_alloc&) {
+    return {SQLITE_NOMEM, "out of memory"};
+  } catch (const std::exception& e) {
+    return {SQLITE_ERROR, std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return {SQLITE_ERROR, "internal error: unknown exception"};
+  }
+}
+
+void set_result(sqlite3_context* ctx, const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kNull:
+      sqlite3_result_null(ctx);
+      break;
+    case ValueKind::kInteger:
+    case ValueKind::kBoolean:
+      sqlite3_result_int64(ctx, v.as_integer());
+      break;
+    case ValueKind::kReal:
+      sqlite3_result_double(ctx, v.as_real());
+      break;
+    case ValueKind::kBlob:
+      sqlite3_result_blob64(ctx, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT);
+      break;
+    default:
+      sqlite3_result_text64(ctx, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT,
+                            SQLITE_UTF8);
+      break;
+  }
+}
+
+namespace {
+
+void scalar_entry(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
+  const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(ctx));
+  try {
+    std::vector<Value> values = convert_args(*spec, argc, argv);
+    SqliteSession session(sqlite3_context_db_handle(ctx));
+    const Args args(spec->args, std::move(values));
+    set_result(ctx, spec->scalar(session, args));
+  } catch (...) {
+    const ErrorResult err = current_error();
+    if (err.code == SQLITE_NOMEM) {
+      sqlite3_result_error_nomem(ctx);
+    } else {
+      sqlite3_result_error(ctx, err.message.c_str(), -1);
+      sqlite3_result_error_code(ctx, err.code);
+    }
+  }
+}
+
+}  // namespace
+
+int register_all(sqlite3* db, char** err) {
+  for (const FunctionSpec& spec : function_registry()) {
+    int rc = SQLITE_OK;
+    if (spec.is_table()) {
+      rc = register_table_function(db, spec);
+    } else {
+      int flags = SQLITE_UTF8 | (spec.writes ? SQLITE_DIRECTONLY : SQLITE_INNOCUOUS);
+      if (!spec.needs_session && spec.args.empty()) flags |= SQLITE_DETERMINISTIC;
+      for (std::size_t n = spec.required_args(); n <= spec.args.size() && rc == SQLITE_OK; ++n) {
+        rc = sqlite3_create_function_v2(db, spec.name.c_str(), static_cast<int>(n), flags,
+                                        const_cast<FunctionSpec*>(&spec), scalar_entry, nullptr,
+                                        nullptr, nullptr);
+      }
+    }
+    if (rc != SQLITE_OK) {
+      if (err != nullptr) {
+        *err = sqlite3_mprintf("vigil: cannot register %s: %s", spec.name.c_str(),
+                               sqlite3_errmsg(db));
+      }
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace vigil::sqlite

@@ -1,0 +1,195 @@
+// sqlite_extension/sqlite_session.cpp
+#include "sqlite_extension/sqlite_session.hpp"
+
+#include <fmt/format.h>
+
+#include "dialect/sqlite_dialect.hpp"
+#include "vigil/error.hpp"
+
+namespace vigil::sqlite {
+namespace {
+
+ErrorCode code_for(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_INTERRUPT:
+      return ErrorCode::kQueryCanceled;
+    case SQLITE_NOMEM:
+      return ErrorCode::kOutOfMemory;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return ErrorCode::kLockNotAvailable;
+    case SQLITE_READONLY:
+      return ErrorCode::kReadOnly;
+    case SQLITE_AUTH:
+    case SQLITE_PERM:
+      return ErrorCode::kInsufficientPrivilege;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      return ErrorCode::kIoError;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return ErrorCode::kDataException;
+    default:
+      return ErrorCode::kEngineError;
+  }
+}
+
+// Owns a prepared statement.
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt); }
+};
+
+void bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int n = static_cast<int>(i) + 1;
+    const Value& v = params[i];
+    int rc = SQLITE_OK;
+    switch (v.kind()) {
+      case ValueKind::kNull:
+        rc = sqlite3_bind_null(stmt, n);
+        break;
+      case ValueKind::kInteger:
+      case ValueKind::kBoolean:
+        rc = sqlite3_bind_int64(stmt, n, v.as_integer());
+        break;
+      case ValueKind::kReal:
+        rc = sqlite3_bind_double(stmt, n, v.as_real());
+        break;
+      case ValueKind::kBlob:
+        rc = sqlite3_bind_blob64(stmt, n, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT);
+        break;
+      default:
+        rc = sqlite3_bind_text64(stmt, n, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8);
+        break;
+    }
+    if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
+  }
+}
+
+class SqliteCursor final : public Cursor {
+ public:
+  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt) : db_(db) { statement_.stmt = stmt; }
+
+  bool next() override {
+    if (done_) return false;
+    const int rc = sqlite3_step(statement_.stmt);
+    if (rc == SQLITE_ROW) return true;
+    done_ = true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite_error(db_, rc);
+  }
+
+  std::size_t column_count() const override {
+    return static_cast<std::size_t>(sqlite3_column_count(statement_.stmt));
+  }
+
+  Value get(std::size_t i) const override {
+    sqlite3_stmt* s = statement_.stmt;
+    const int col = static_cast<int>(i);
+    switch (sqlite3_column_type(s, col)) {
+      case SQLITE_INTEGER:
+        return Value::integer(sqlite3_column_int64(s, col));
+      case SQLITE_FLOAT:
+        return Value::real(sqlite3_column_double(s, col));
+      case SQLITE_TEXT: {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+        return Value::text(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, col))));
+      }
+      case SQLITE_BLOB: {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(s, col));
+        const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, col));
+        return Value::blob(p == nullptr ? std::string() : std::string(p, n));
+      }
+      default:
+        return Value::null();
+    }
+  }
+
+ private:
+  sqlite3* db_;
+  Statement statement_;
+  bool done_ = false;
+};
+
+// Prepares the first statement of `sql`; `tail` receives the rest.
+sqlite3_stmt* prepare(sqlite3* db, std::string_view sql, std::string_view* tail) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* end = nullptr;
+  const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, &end);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    throw_sqlite_error(db, rc);
+  }
+  if (tail != nullptr) *tail = sql.substr(static_cast<std::size_t>(end - sql.data()));
+  return stmt;
+}
+
+}  // namespace
+
+void throw_sqlite_error(sqlite3* db, int rc) {
+  const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw Error(code_for(rc), message != nullptr ? message : sqlite3_errstr(rc));
+}
+
+std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params& params) {
+  sqlite3_stmt* stmt = prepare(db_, sql, nullptr);
+  auto cursor = std::make_unique<SqliteCursor>(db_, stmt);  // owns stmt from here on
+  bind(db_, stmt, params);
+  return cursor;
+}
+
+void SqliteSession::exec(std::string_view sql, const Params& params) {
+  std::string_view rest = sql;
+  bool first = true;
+  while (!rest.empty()) {
+    std::string_view tail;
+    Statement statement;
+    statement.stmt = prepare(db_, rest, &tail);
+    rest = tail;
+    if (statement.stmt == nullptr) continue;  // whitespace or a comment
+    if (!params.empty()) {
+      if (!first) {
+        throw Error(ErrorCode::kInternal, "bound parameters need a single statement");
+      }
+      bind(db_, statement.stmt, params);
+    }
+    first = false;
+    int rc;
+    while ((rc = sqlite3_step(statement.stmt)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc);
+  }
+}
+
+void SqliteSession::savepoint() {
+  exec(fmt::format("SAVEPOINT vigil_sp_{}", savepoint_depth_ + 1));
+  ++savepoint_depth_;
+}
+
+void SqliteSession::release() {
+  exec(fmt::format("RELEASE vigil_sp_{}", savepoint_depth_));
+  --savepoint_depth_;
+}
+
+void SqliteSession::rollback_to() {
+  const int depth = savepoint_depth_--;
+  exec(fmt::format("ROLLBACK TO vigil_sp_{0}; RELEASE vigil_sp_{0}", depth));
+}
+
+// Every statement the core runs observes sqlite3_interrupt() by itself (it fails with
+// SQLITE_INTERRUPT); between statements, SQLite 3.41+ lets us ask directly.
+void SqliteSession::check_interrupts() {
+#if SQLITE_VERSION_NUMBER >= 3041000
+  if (sqlite3_is_interrupted(db_)) throw Error(ErrorCode::kQueryCanceled, "interrupted");
+#endif
+}
+
+const Dialect& SqliteSession::dialect() const { return sqlite_dialect(); }
+
+}  // namespace vigil::sqlite
