@@ -10,15 +10,16 @@
 EXTENSION = vigil
 MODULE_big = vigil
 MODULEDIR = extension
-DATA = pg_extension/vigil--0.1.0.sql
+# The install script is assembled from one fragment per feature group (pg_extension/sql/).
+DATA_built = pg_extension/vigil--0.1.0.sql
 PG_CONFIG ?= pg_config
 
 CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup functions errors contract
-REGRESS_OPTS = --inputdir=sql --outputdir=build/regress --load-extension=plpgsql
+REGRESS = setup schema stats errors
+REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
 
 PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)
 PG_CXXFLAGS = -std=c++17 -fvisibility=hidden -Wno-register -Wno-missing-field-initializers
@@ -29,6 +30,9 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+pg_extension/vigil--0.1.0.sql: $(sort $(wildcard pg_extension/sql/*.sql))
+	cat $^ > $@
 
 # PGXS wants vigil.control in the top directory.
 vigil.control: pg_extension/vigil.control

@@ -167,8 +167,8 @@ std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& pa
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
   Portal portal = pg_call([cstr, p, read_only] {
-    return SPI_cursor_open_with_args(nullptr, cstr, p.count, p.types, p.values, p.nulls,
-                                     read_only, 0);
+    return SPI_cursor_open_with_args(nullptr, cstr, p.count, p.types, p.values, p.nulls, read_only,
+                                     0);
   });
   return std::make_unique<SpiCursor>(portal);
 }
@@ -217,6 +217,8 @@ void SpiSession::check_interrupts() {
   pg_call([] { CHECK_FOR_INTERRUPTS(); });
 }
 
-const Dialect& SpiSession::dialect() const { return postgres_dialect(); }
+const Dialect& SpiSession::dialect() const {
+  return postgres_dialect();
+}
 
 }  // namespace vigil::pg

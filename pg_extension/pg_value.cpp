@@ -15,7 +15,8 @@ struct Bytes {
 
 Bytes varlena_bytes(Datum datum) {
   return pg_call([datum] {
-    struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));
+    struct varlena* v =
+        pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));
     return Bytes{VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)};
   });
 }
@@ -90,13 +91,15 @@ Datum value_to_datum(const Value& value, Oid type, bool* isnull) {
     case BOOLOID:
       return BoolGetDatum(value.to_bool());
     case TEXTOID: {
-      const std::string& s = value.kind() == ValueKind::kInteger || value.kind() == ValueKind::kReal ||
+      const std::string& s = value.kind() == ValueKind::kInteger ||
+                                     value.kind() == ValueKind::kReal ||
                                      value.kind() == ValueKind::kBoolean
                                  ? value.to_text()
                                  : value.bytes();
       const char* data = s.data();
       const int size = static_cast<int>(s.size());
-      return pg_call([data, size] { return PointerGetDatum(cstring_to_text_with_len(data, size)); });
+      return pg_call(
+          [data, size] { return PointerGetDatum(cstring_to_text_with_len(data, size)); });
     }
     case BYTEAOID: {
       const char* data = value.bytes().data();

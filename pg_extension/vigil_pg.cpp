@@ -1,14 +1,16 @@
 // pg_extension/vigil_pg.cpp
 //
-// vigil for PostgreSQL: the SQL-callable entry points.  Every C function declared in
-// vigil--*.sql is one line below, and every one goes through dispatch(), the single place
-// where C++ exceptions become PostgreSQL errors.  The function's contract (arguments, result
-// columns) comes from the core's registry (common/vigil/functions.hpp); the install script
-// declares the same signatures, and sql/contract.sql checks that they agree.
+// vigil for PostgreSQL: dispatch(), the single place where C++ exceptions become PostgreSQL
+// errors.  Every C function declared in vigil--*.sql is one VIGIL_PG_FUNCTION line in an
+// entry_<group>.cpp file, and every one goes through dispatch().  The function's contract
+// (arguments, result columns) comes from the core's registry (common/vigil/functions.hpp); the
+// install script declares the same signatures (run_table() refuses a declaration whose columns
+// differ).
 #include <cstring>
 #include <memory>
 #include <new>
 
+#include "pg_extension/pg_dispatch.hpp"
 #include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_headers.hpp"
 #include "pg_extension/pg_session.hpp"
@@ -22,7 +24,6 @@ PG_MODULE_MAGIC;
 
 namespace vigil::pg {
 namespace {
-
 
 std::vector<Value> read_args(FunctionCallInfo fcinfo, const FunctionSpec& spec) {
   std::vector<Value> values(spec.args.size(), Value::null());
@@ -84,7 +85,8 @@ Datum run_table(FunctionCallInfo fcinfo, const FunctionSpec& spec) {
       const MemoryContext previous = MemoryContextSwitchTo(row_context);
       for (std::size_t i = 0; i < ncols; ++i) {
         const Value& v = i < row.size() ? row[i] : Value();
-        values[i] = value_to_datum(v, TupleDescAttr(desc, static_cast<int>(i))->atttypid, &nulls[i]);
+        values[i] =
+            value_to_datum(v, TupleDescAttr(desc, static_cast<int>(i))->atttypid, &nulls[i]);
       }
       Tuplestorestate* store = rsinfo->setResult;
       Datum* vals = values.get();
@@ -149,15 +151,3 @@ Datum dispatch(FunctionCallInfo fcinfo, const char* name) {
 }
 
 }  // namespace vigil::pg
-
-// One C symbol per SQL function; a changed signature gets a new symbol (STYLE.md).
-#define VIGIL_PG_FUNCTION(fn)                                                \
-  extern "C" {                                                               \
-  PG_FUNCTION_INFO_V1(fn);                                                   \
-  PGDLLEXPORT Datum fn(PG_FUNCTION_ARGS) { return vigil::pg::dispatch(fcinfo, #fn); } \
-  }
-
-VIGIL_PG_FUNCTION(vigil_version)
-VIGIL_PG_FUNCTION(vigil_schema)
-VIGIL_PG_FUNCTION(vigil_schema_fingerprint)
-VIGIL_PG_FUNCTION(vigil_table_stats)

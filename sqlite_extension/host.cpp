@@ -45,8 +45,7 @@ void set_result(sqlite3_context* ctx, const Value& v) {
       sqlite3_result_blob64(ctx, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT);
       break;
     default:
-      sqlite3_result_text64(ctx, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT,
-                            SQLITE_UTF8);
+      sqlite3_result_text64(ctx, v.bytes().data(), v.bytes().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       break;
   }
 }
@@ -89,8 +88,8 @@ int register_all(sqlite3* db, char** err) {
     }
     if (rc != SQLITE_OK) {
       if (err != nullptr) {
-        *err = sqlite3_mprintf("vigil: cannot register %s: %s", spec.name.c_str(),
-                               sqlite3_errmsg(db));
+        *err =
+            sqlite3_mprintf("vigil: cannot register %s: %s", spec.name.c_str(), sqlite3_errmsg(db));
       }
       return rc;
     }

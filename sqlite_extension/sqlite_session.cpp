@@ -190,6 +190,8 @@ void SqliteSession::check_interrupts() {
 #endif
 }
 
-const Dialect& SqliteSession::dialect() const { return sqlite_dialect(); }
+const Dialect& SqliteSession::dialect() const {
+  return sqlite_dialect();
+}
 
 }  // namespace vigil::sqlite

@@ -21,7 +21,8 @@ SQLITE_EXTENSION_INIT1
 #include "sqlite_extension/host.hpp"
 
 extern "C" {
-__attribute__((visibility("default"))) int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api) {
+__attribute__((visibility("default"))) int sqlite3_vigil_init(sqlite3* db, char** err,
+                                                              const sqlite3_api_routines* api) {
 #ifndef SQLITE_CORE
   SQLITE_EXTENSION_INIT2(api);
 #else

@@ -30,7 +30,9 @@ struct TableCursor {
   sqlite3_int64 rowid = 0;
 };
 
-const FunctionSpec& spec_of(sqlite3_vtab* vtab) { return *reinterpret_cast<Table*>(vtab)->spec; }
+const FunctionSpec& spec_of(sqlite3_vtab* vtab) {
+  return *reinterpret_cast<Table*>(vtab)->spec;
+}
 
 int fail(sqlite3_vtab* vtab) noexcept {
   const ErrorResult err = current_error();
@@ -47,7 +49,8 @@ int x_connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** ou
     for (std::size_t i = 0; i < spec->columns.size(); ++i) {
       ddl += fmt::format("{}\"{}\"", i ? ", " : "", spec->columns[i].name);
     }
-    for (const auto& a : spec->args) ddl += fmt::format(", \"{}\" HIDDEN", a.name);
+    // Arguments are HIDDEN columns named arg_<name>, so they never clash with a result column.
+    for (const auto& a : spec->args) ddl += fmt::format(", \"arg_{}\" HIDDEN", a.name);
     ddl += ")";
     int rc = sqlite3_declare_vtab(db, ddl.c_str());
     if (rc != SQLITE_OK) return rc;
@@ -210,8 +213,8 @@ Value convert_arg(const FunctionSpec& spec, std::size_t index, sqlite3_value* va
       std::int64_t v;
       if (type == SQLITE_INTEGER) {
         v = sqlite3_value_int64(value);
-      } else if (type == SQLITE_FLOAT && std::floor(sqlite3_value_double(value)) ==
-                                             sqlite3_value_double(value)) {
+      } else if (type == SQLITE_FLOAT &&
+                 std::floor(sqlite3_value_double(value)) == sqlite3_value_double(value)) {
         v = static_cast<std::int64_t>(sqlite3_value_double(value));
       } else {
         throw mismatch(kTypeNames[type]);
@@ -239,8 +242,8 @@ std::vector<Value> convert_args(const FunctionSpec& spec, int argc, sqlite3_valu
 }
 
 int register_table_function(sqlite3* db, const FunctionSpec& spec) {
-  return sqlite3_create_module_v2(db, spec.name.c_str(), &kModule,
-                                  const_cast<FunctionSpec*>(&spec), nullptr);
+  return sqlite3_create_module_v2(db, spec.name.c_str(), &kModule, const_cast<FunctionSpec*>(&spec),
+                                  nullptr);
 }
 
 }  // namespace vigil::sqlite

@@ -13,7 +13,9 @@ const PostgresDialect& postgres_dialect() {
   return dialect;
 }
 
-std::string PostgresDialect::param(int n) const { return "$" + std::to_string(n); }
+std::string PostgresDialect::param(int n) const {
+  return "$" + std::to_string(n);
+}
 
 // Ordinary and partitioned tables outside the system schemas, other sessions' temp schemas and
 // any extension (vigil's own tables belong to vigil); partitions are reached via their parent.
@@ -132,7 +134,8 @@ LEFT JOIN LATERAL pg_catalog.unnest(co.conkey) AS k(attnum) ON true
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
 WHERE co.contype = 'c' AND n.nspname = $1 AND c.relname = $2
 ORDER BY co.conname, a.attnum)sql";
-  auto cursor = session.query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
+  auto cursor =
+      session.query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
   while (cursor->next()) {
     const std::string name = cursor->get(0).to_text();
     if (table.checks.empty() || table.checks.back().name != name) {

@@ -11,7 +11,9 @@ const SqliteDialect& sqlite_dialect() {
   return dialect;
 }
 
-std::string SqliteDialect::param(int n) const { return "?" + std::to_string(n); }
+std::string SqliteDialect::param(int n) const {
+  return "?" + std::to_string(n);
+}
 
 // Tables of the main database; sqlite_* and vigil's own vigil_* tables are not user tables.
 std::string SqliteDialect::list_tables_sql() const {

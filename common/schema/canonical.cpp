@@ -83,7 +83,7 @@ std::string canonical_default(const std::string& expr, TypeClass type_class) {
     return numeric_class(type_class) ? (lower == "true" ? "1" : "0") : lower;
   }
   if (tokens.size() == 1 && tokens[0].kind == TokenKind::kString && tokens[0].text[0] == '\'') {
-    const std::string inner = sql::identifier_value(
+    std::string inner = sql::identifier_value(
         Token{TokenKind::kQuotedName, tokens[0].text, 0});  // undoes '' doubling
     if (had_cast && numeric_class(type_class) && is_number(inner)) return inner;
     if (type_class == TypeClass::kBoolean) {
@@ -99,9 +99,9 @@ std::string canonical_default(const std::string& expr, TypeClass type_class) {
     if (!n.empty() && n[0] == '+') n.erase(0, 1);
     return n;
   }
-  static const char* const kTimestampNow[] = {"current_timestamp", "now()",
-                                             "transaction_timestamp()", "localtimestamp",
-                                             "datetime('now')", "statement_timestamp()"};
+  static const char* const kTimestampNow[] = {"current_timestamp",       "now()",
+                                              "transaction_timestamp()", "localtimestamp",
+                                              "datetime('now')",         "statement_timestamp()"};
   for (const char* now : kTimestampNow) {
     if (lower == now) return "current_timestamp";
   }

@@ -64,12 +64,12 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
     CheckConstraint check;
     check.name = name;
     check.expression = std::string(create_sql.substr(from, to - from));
-    while (!check.expression.empty() && (check.expression.back() == ' ' ||
-                                         check.expression.back() == '\n')) {
+    while (!check.expression.empty() &&
+           (check.expression.back() == ' ' || check.expression.back() == '\n')) {
       check.expression.pop_back();
     }
-    while (!check.expression.empty() && (check.expression.front() == ' ' ||
-                                         check.expression.front() == '\n')) {
+    while (!check.expression.empty() &&
+           (check.expression.front() == ' ' || check.expression.front() == '\n')) {
       check.expression.erase(0, 1);
     }
     check.columns = referenced_columns(check.expression, column_names);
@@ -88,10 +88,9 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
       if (depth == 0 && tokens[end].is_punct(',')) break;
       ++end;
     }
-    const bool is_table_constraint =
-        tokens[i].is_word("CONSTRAINT") || tokens[i].is_word("CHECK") ||
-        tokens[i].is_word("PRIMARY") || tokens[i].is_word("UNIQUE") ||
-        tokens[i].is_word("FOREIGN");
+    const bool is_table_constraint = tokens[i].is_word("CONSTRAINT") ||
+                                     tokens[i].is_word("CHECK") || tokens[i].is_word("PRIMARY") ||
+                                     tokens[i].is_word("UNIQUE") || tokens[i].is_word("FOREIGN");
     std::size_t j = is_table_constraint ? i : i + 1;  // skip the column name
     std::string pending_name;
     const bool column_item = !is_table_constraint;

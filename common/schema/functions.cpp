@@ -3,16 +3,30 @@
 // SQL functions of the schema group:
 //   vigil_version() → text
 //       The extension's version, the same in both engines.
-//   vigil_schema() → table(table_name, object_type, name, definition, engine_definition)
-//       The canonical schema model as rows (see canonical.hpp and docs/schema.md).
-//   vigil_schema_fingerprint() → text
+//   vigil_schema([table_name]) → table(table_name, object_type, name, definition,
+//                                      engine_definition)
+//       The canonical schema model as rows (see canonical.hpp and docs/schema.md), of every
+//       user table or of the one named.
+//   vigil_schema_fingerprint([table_name]) → text
 //       XXH3-128 hex digest of vigil_schema()'s (table_name, object_type, name, definition):
 //       equivalent schemas give the same fingerprint in SQLite and PostgreSQL.
-#include "schema/canonical.hpp"
-#include "schema/introspect.hpp"
+// A table_name that names no table raises kUndefinedTable (42P01); NULL means "all tables".
 #include "vigil/functions.hpp"
 
+#include "schema/canonical.hpp"
+#include "schema/introspect.hpp"
+
 namespace vigil {
+namespace {
+
+SchemaModel model_for(Session& session, const Args& args) {
+  if (!args.has(0)) return introspect_schema(session);
+  SchemaModel model;
+  model.tables.push_back(introspect_table(session, args.text(0)));
+  return model;
+}
+
+}  // namespace
 
 void register_schema_functions(std::vector<FunctionSpec>& out) {
   {
@@ -26,20 +40,21 @@ void register_schema_functions(std::vector<FunctionSpec>& out) {
   {
     FunctionSpec f;
     f.name = "vigil_schema";
+    f.args = {{"table_name", ValueKind::kText, true}};
     f.columns = {{"table_name", ValueKind::kText},
                  {"object_type", ValueKind::kText},
                  {"name", ValueKind::kText},
                  {"definition", ValueKind::kText},
                  {"engine_definition", ValueKind::kText}};
-    f.table = [](Session& session, const Args&) -> std::unique_ptr<RowSource> {
-      const auto rows = canonical_schema_rows(introspect_schema(session), session.dialect());
+    f.table = [](Session& session, const Args& args) -> std::unique_ptr<RowSource> {
+      const auto rows = canonical_schema_rows(model_for(session, args), session.dialect());
       std::vector<Row> result;
       result.reserve(rows.size());
       for (const auto& r : rows) {
-        result.push_back({Value::text(r.table_name), Value::text(r.object_type), Value::text(r.name),
-                       Value::text(r.definition),
-                       r.engine_definition.empty() ? Value::null()
-                                                   : Value::text(r.engine_definition)});
+        result.push_back(
+            {Value::text(r.table_name), Value::text(r.object_type), Value::text(r.name),
+             Value::text(r.definition),
+             r.engine_definition.empty() ? Value::null() : Value::text(r.engine_definition)});
       }
       return std::make_unique<VectorRowSource>(std::move(result));
     };
@@ -48,10 +63,11 @@ void register_schema_functions(std::vector<FunctionSpec>& out) {
   {
     FunctionSpec f;
     f.name = "vigil_schema_fingerprint";
+    f.args = {{"table_name", ValueKind::kText, true}};
     f.result = ValueKind::kText;
-    f.scalar = [](Session& session, const Args&) {
-      return Value::text(schema_fingerprint(
-          canonical_schema_rows(introspect_schema(session), session.dialect())));
+    f.scalar = [](Session& session, const Args& args) {
+      return Value::text(
+          schema_fingerprint(canonical_schema_rows(model_for(session, args), session.dialect())));
     };
     out.push_back(std::move(f));
   }

@@ -67,6 +67,7 @@ std::vector<std::string> primary_key_of(Session& session, const TableRef& ref) {
   }
   std::sort(keyed.begin(), keyed.end());
   std::vector<std::string> out;
+  out.reserve(keyed.size());
   for (auto& [pos, col] : keyed) out.push_back(col);
   return out;
 }

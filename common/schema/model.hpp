@@ -42,7 +42,7 @@ struct Column {
   int position = 0;           // 1-based ordinal among the table's columns
   std::string declared_type;  // as the engine reports it
   TypeClass type_class = TypeClass::kOther;
-  bool not_null = false;  // declared NOT NULL, or part of the primary key
+  bool not_null = false;     // declared NOT NULL, or part of the primary key
   std::string default_expr;  // engine text of the default, "" when there is none
   bool identity = false;     // PostgreSQL identity/serial, SQLite AUTOINCREMENT
   bool generated = false;    // a generated (computed) column
@@ -73,8 +73,8 @@ struct Index {
 };
 
 struct CheckConstraint {
-  std::string name;        // engine constraint name, "" when unnamed
-  std::string expression;  // the boolean expression, in the engine's own SQL
+  std::string name;                  // engine constraint name, "" when unnamed
+  std::string expression;            // the boolean expression, in the engine's own SQL
   std::vector<std::string> columns;  // the table's columns it reads, in ordinal order
   bool validated = true;
 };

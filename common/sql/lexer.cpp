@@ -6,8 +6,12 @@
 namespace vigil::sql {
 namespace {
 
-bool is_ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool is_ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
+bool is_ident_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool is_ident_char(unsigned char c) {
+  return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80;
+}
 
 // End of a quoted run that starts at `i` (on the opening quote) and closes with `close`;
 // a doubled closing character stands for itself.
@@ -133,8 +137,8 @@ std::vector<Token> tokenize(std::string_view s) {
         i += 2;
         while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
       } else {
-        while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
-                                s[i] == '_')) {
+        while (i < s.size() &&
+               (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.' || s[i] == '_')) {
           ++i;
         }
         if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {

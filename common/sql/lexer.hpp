@@ -28,12 +28,14 @@ enum class TokenKind {
 };
 
 struct Token {
-  TokenKind kind;
-  std::string_view text;  // the token's bytes in the input
-  std::size_t offset;     // where it starts in the input
+  TokenKind kind = TokenKind::kWord;
+  std::string_view text;   // the token's bytes in the input
+  std::size_t offset = 0;  // where it starts in the input
 
   bool is_word(std::string_view upper_keyword) const;  // case-insensitive keyword test
-  bool is_punct(char c) const { return kind == TokenKind::kPunct && text.size() == 1 && text[0] == c; }
+  bool is_punct(char c) const {
+    return kind == TokenKind::kPunct && text.size() == 1 && text[0] == c;
+  }
 };
 
 // All tokens of `input`, comments included (callers skip them when they need to).

@@ -56,9 +56,13 @@ const ErrorClass& find_class(ErrorCode code) {
 
 }  // namespace
 
-const char* sqlstate(ErrorCode code) { return find_class(code).sqlstate; }
+const char* sqlstate(ErrorCode code) {
+  return find_class(code).sqlstate;
+}
 
-int sqlite_result_code(ErrorCode code) { return find_class(code).sqlite; }
+int sqlite_result_code(ErrorCode code) {
+  return find_class(code).sqlite;
+}
 
 }  // namespace vigil
 

@@ -42,8 +42,8 @@ int sqlite_result_code(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), code_(code), hint_(std::move(hint)) {}
+  Error(ErrorCode code, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), code_(code), hint_(std::move(hint)) {}
 
   ErrorCode code() const noexcept { return code_; }
   const std::string& hint() const noexcept { return hint_; }

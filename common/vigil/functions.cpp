@@ -21,11 +21,17 @@ const Value& Args::required(std::size_t i) const {
   return values_[i];
 }
 
-std::string Args::text(std::size_t i) const { return required(i).to_text(); }
+std::string Args::text(std::size_t i) const {
+  return required(i).to_text();
+}
 
-std::int64_t Args::integer(std::size_t i) const { return required(i).to_integer(); }
+std::int64_t Args::integer(std::size_t i) const {
+  return required(i).to_integer();
+}
 
-bool Args::boolean(std::size_t i) const { return required(i).to_bool(); }
+bool Args::boolean(std::size_t i) const {
+  return required(i).to_bool();
+}
 
 bool VectorRowSource::next(Row& row) {
   if (pos_ >= rows_.size()) return false;

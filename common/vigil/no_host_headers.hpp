@@ -10,7 +10,8 @@
 static_assert(false, "common/ must not include postgres.h: engine code belongs in pg_extension/");
 #endif
 #ifdef SQLITE3_H
-static_assert(false, "common/ must not include sqlite3.h: engine code belongs in sqlite_extension/");
+static_assert(false,
+              "common/ must not include sqlite3.h: engine code belongs in sqlite_extension/");
 #endif
 #ifdef SQLITE3EXT_H
 static_assert(false,

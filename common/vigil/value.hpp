@@ -23,7 +23,17 @@
 
 namespace vigil {
 
-enum class ValueKind { kNull, kInteger, kReal, kNumeric, kText, kBlob, kBoolean, kTimestamp, kJson };
+enum class ValueKind {
+  kNull,
+  kInteger,
+  kReal,
+  kNumeric,
+  kText,
+  kBlob,
+  kBoolean,
+  kTimestamp,
+  kJson
+};
 
 const char* value_kind_name(ValueKind kind);
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/install-deps.sh -- installs the Debian packages vigil needs, and only those missing.
+#
+#   scripts/install-deps.sh sqlite   what `make demo` needs (build + SQLite, no server)
+#   scripts/install-deps.sh all      what `make test` needs (adds PostgreSQL 15 and its dev files)
+set -euo pipefail
+
+sqlite_pkgs=(build-essential cmake pkg-config libfmt-dev libxxhash-dev libsqlite3-dev sqlite3
+             python3)
+all_pkgs=("${sqlite_pkgs[@]}" googletest libgtest-dev libbenchmark-dev postgresql-15
+          postgresql-server-dev-15 postgresql-contrib python3-psycopg clang-tidy cppcheck
+          clang-format)
+
+case "${1:-all}" in
+  sqlite) pkgs=("${sqlite_pkgs[@]}") ;;
+  all) pkgs=("${all_pkgs[@]}") ;;
+  *) echo "usage: $0 [sqlite|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "==> installing: ${missing[*]}"
+sudo=()
+[ "$(id -u)" = 0 ] || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null

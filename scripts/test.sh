@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# scripts/test.sh -- `make test`: everything, from a fresh clone, as root or a sudoer.
+#
+# Installs missing Debian packages, builds both extensions, runs the GoogleTest unit tests,
+# the SQLite shell tests, installs the PostgreSQL extension, starts a throw-away PostgreSQL 15
+# cluster, runs pg_regress and the cross-engine conformance suite against it, and stops it.
+# Exits non-zero when any suite fails; the last line says how many suites passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+passed=0
+failed=0
+failures=()
+suite() {
+  local name=$1
+  shift
+  echo
+  echo "==> $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "!!! $name FAILED"
+  fi
+}
+
+scripts/install-deps.sh all || exit 1
+
+echo "==> build"
+make -j2 >build.log 2>&1 || { tail -50 build.log; exit 1; }
+make install >>build.log 2>&1 || { tail -50 build.log; exit 1; }
+
+export VIGIL_PG_PORT=${VIGIL_PG_PORT:-55432}
+eval "$(scripts/pg-cluster.sh env)"
+scripts/pg-cluster.sh start || exit 1
+trap 'scripts/pg-cluster.sh stop' EXIT
+
+suite "unit tests (GoogleTest)" ctest --test-dir build --output-on-failure -j2
+suite "SQLite shell tests" tests/sqlite/run.sh
+mkdir -p build/regress
+suite "pg_regress" make installcheck REGRESS_OPTS="--outputdir=$ROOT/build/regress --load-extension=plpgsql"
+if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diffs; fi
+suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
+suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
+
+echo
+if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

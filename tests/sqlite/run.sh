@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# tests/sqlite/run.sh -- runs every tests/sqlite/*.sql through the real sqlite3 shell and
+# compares its output (stdout and stderr) with tests/sqlite/expected/<name>.out.
+#
+#   tests/sqlite/run.sh [name ...]     run some or all; VIGIL_ACCEPT=1 rewrites the expected files
+# The scripts load the extension with `.load build/vigil` and run from the repository root.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out_dir=build/sqlite-tests
+mkdir -p "$out_dir"
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in tests/sqlite/*.sql; do names+=("$(basename "$f" .sql)"); done
+fi
+
+passed=0
+failed=0
+for name in "${names[@]}"; do
+  rm -f "$out_dir/$name".db*
+  # Each script gets a fresh database file; `-bail` is off so every statement runs.
+  (cd "$out_dir" && ln -sfn ../../build build) 2>/dev/null
+  actual="$out_dir/$name.out"
+  (cd "$out_dir" && sqlite3 -batch "$name.db" <"../../tests/sqlite/$name.sql") >"$actual" 2>&1
+  expected="tests/sqlite/expected/$name.out"
+  if [ "${VIGIL_ACCEPT:-0}" = 1 ]; then cp "$actual" "$expected"; fi
+  if diff -u "$expected" "$actual" >"$out_dir/$name.diff"; then
+    echo "ok $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    cat "$out_dir/$name.diff"
+    failed=$((failed + 1))
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
