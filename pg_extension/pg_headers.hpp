@@ -10,7 +10,10 @@
 #define PGDLLEXPORT __attribute__((visibility("default")))
 #endif
 
+// postgres.h comes first, always; the rest follow in any order.
 extern "C" {
+#include "postgres.h"
+// clang-format off
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -18,10 +21,10 @@ extern "C" {
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "postgres.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 #include "utils/tuplestore.h"
+// clang-format on
 }
