@@ -12,6 +12,9 @@ class PostgresDialect final : public Dialect {
  public:
   std::string_view engine() const override { return "postgresql"; }
   std::string_view default_schema() const override { return "public"; }
+  bool is_temp_schema(std::string_view schema) const override {
+    return schema.substr(0, 8) == "pg_temp_";
+  }
   std::string param(int n) const override;
   std::string list_tables_sql() const override;
   std::string find_table_sql() const override;

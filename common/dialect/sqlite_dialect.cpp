@@ -2,6 +2,7 @@
 #include "dialect/sqlite_dialect.hpp"
 
 #include "schema/create_table_parser.hpp"
+#include "vigil/functions.hpp"
 #include "vigil/session.hpp"
 
 namespace vigil {
@@ -15,26 +16,34 @@ std::string SqliteDialect::param(int n) const {
   return "?" + std::to_string(n);
 }
 
-// Tables of the main database; sqlite_* and vigil's own vigil_* tables are not user tables.
+// Tables of the main database; sqlite_* and vigil's own tables (kOwnTables) are not user tables.
 std::string SqliteDialect::list_tables_sql() const {
+  std::string own;
+  for (const char* name : kOwnTables) own += std::string(own.empty() ? "'" : ", '") + name + "'";
   return R"sql(
 SELECT schema, name, 'table', wr, strict
 FROM pragma_table_list
 WHERE schema = 'main' AND type = 'table'
-  AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT LIKE 'vigil\_%' ESCAPE '\'
+  AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ()sql" +
+         own + R"sql()
 ORDER BY name)sql";
 }
 
 // SQLite's own resolution order for an unqualified name: temp, main, then attached databases.
 std::string SqliteDialect::find_table_sql() const {
   return R"sql(
-SELECT schema, name,
-       CASE type WHEN 'virtual' THEN 'virtual table' WHEN 'shadow' THEN 'shadow table'
-                 ELSE type END,
-       wr, strict
-FROM pragma_table_list
-WHERE (?1 IS NULL OR schema = ?1 COLLATE NOCASE) AND name = ?2 COLLATE NOCASE
-ORDER BY schema = 'temp' DESC, schema = 'main' DESC, name = ?2 DESC
+SELECT schema, name, kind, wr, strict FROM (
+  SELECT schema, name,
+         CASE type WHEN 'virtual' THEN 'virtual table' WHEN 'shadow' THEN 'shadow table'
+                   ELSE type END AS kind,
+         wr, strict
+  FROM pragma_table_list
+  WHERE (?1 IS NULL OR schema = ?1 COLLATE NOCASE) AND name = ?2 COLLATE NOCASE
+  UNION ALL
+  SELECT 'main', name, type, 0, 0 FROM main.sqlite_schema
+  WHERE (?1 IS NULL OR ?1 = 'main' COLLATE NOCASE) AND type IN ('index', 'trigger')
+    AND name = ?2 COLLATE NOCASE)
+ORDER BY kind IN ('index', 'trigger'), schema = 'temp' DESC, schema = 'main' DESC, name = ?2 DESC
 LIMIT 1)sql";
 }
 

@@ -12,6 +12,7 @@ class SqliteDialect final : public Dialect {
  public:
   std::string_view engine() const override { return "sqlite"; }
   std::string_view default_schema() const override { return "main"; }
+  bool is_temp_schema(std::string_view schema) const override { return schema == "temp"; }
   std::string param(int n) const override;
   std::string list_tables_sql() const override;
   std::string find_table_sql() const override;

@@ -97,6 +97,12 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
     while (j < end) {
       const Token& t = tokens[j];
       if (t.is_punct('(')) {
+        // Table-level PRIMARY KEY (col AUTOINCREMENT), which SQLite accepts too.
+        if (!column_item && j >= 2 && tokens[j - 1].is_word("KEY") &&
+            tokens[j - 2].is_word("PRIMARY") && j + 2 < end &&
+            tokens[j + 2].is_word("AUTOINCREMENT")) {
+          out.autoincrement_column = sql::identifier_value(tokens[j + 1]);
+        }
         j = matching_paren(tokens, j);
         continue;
       }

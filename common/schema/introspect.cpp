@@ -51,8 +51,10 @@ Found lookup(Session& session, const std::string& name) {
     throw Error(ErrorCode::kUndefinedTable, fmt::format("table \"{}\" does not exist", name));
   }
   if (found->kind != "table" && found->kind != "partitioned") {
-    throw Error(ErrorCode::kWrongObjectType,
-                fmt::format("\"{}\" is a {}, not a table", name, found->kind));
+    const char first = found->kind.empty() ? 'x' : found->kind[0];
+    const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o' || first == 'u';
+    throw Error(ErrorCode::kWrongObjectType, fmt::format("\"{}\" is {} {}, not a table", name,
+                                                         vowel ? "an" : "a", found->kind));
   }
   return *found;
 }

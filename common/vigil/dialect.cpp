@@ -28,7 +28,7 @@ std::string Dialect::qualified(const TableRef& table) const {
 }
 
 std::string Dialect::display_name(const TableRef& table) const {
-  if (table.schema == default_schema()) return table.name;
+  if (table.schema == default_schema() || is_temp_schema(table.schema)) return table.name;
   return table.schema + "." + table.name;
 }
 

@@ -33,7 +33,10 @@ class Dialect {
   std::string quote_identifier(std::string_view name) const;
   // "schema"."table"
   std::string qualified(const TableRef& table) const;
-  // The name users see: bare in the default schema, schema.name elsewhere.
+  // Whether `schema` is the session's temporary schema ("temp" / "pg_temp_N").
+  virtual bool is_temp_schema(std::string_view schema) const = 0;
+  // The name users see: bare in the default schema and the temporary schema (an unqualified
+  // name finds a temp table first in both engines), schema.name elsewhere.
   std::string display_name(const TableRef& table) const;
 
   // User tables (not views, not the engine's or vigil's own tables):

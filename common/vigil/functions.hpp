@@ -21,6 +21,14 @@ namespace vigil {
 
 inline constexpr const char* kVersion = "0.1.0";
 
+// The tables vigil itself creates.  In PostgreSQL they belong to the extension (and are skipped
+// as extension members); in SQLite these exact names are skipped.  Any other table, even one
+// whose name starts with vigil_, is a user table.
+inline constexpr const char* kOwnTables[] = {
+    "vigil_rules",        "vigil_quarantine",    "vigil_migrations", "vigil_migration_events",
+    "vigil_health_history", "vigil_alerts",      "vigil_settings",   "vigil_backups",
+};
+
 struct ArgSpec {
   const char* name;
   ValueKind type;  // kText, kInteger, kReal, kBoolean or kJson

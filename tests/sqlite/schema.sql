@@ -62,11 +62,14 @@ ALTER TABLE videos ADD COLUMN notes TEXT;
 SELECT vigil_schema_fingerprint() <> before AS changed_after_add_column FROM fp;
 ALTER TABLE videos DROP COLUMN notes;
 SELECT vigil_schema_fingerprint() = before AS back_after_drop_column FROM fp;
--- temp tables, views, sqlite_* and vigil_* tables are not part of the model
+-- views, sqlite_* tables and vigil's own tables (vigil_quarantine, ...) are not part of the
+-- model; a user table whose name merely starts with vigil_ is; a temp table shows its bare name
 CREATE VIEW project_names AS SELECT name FROM projects;
+CREATE TABLE vigil_quarantine (x);
 CREATE TABLE vigil_own (x);
 CREATE TEMP TABLE scratch (x);
 SELECT DISTINCT table_name FROM vigil_schema() ORDER BY 1;
+SELECT table_name, row_count FROM vigil_table_stats('scratch');
 -- case-insensitive lookup, as SQLite resolves names
 SELECT count(*) FROM vigil_schema('PROJECTS');
 -- an attached database is reached as schema.table
