@@ -53,6 +53,8 @@ EXTRA_CLEAN = vigil.control build $(OBJS:.o=.d)
 
 .PHONY: sqlite deps test unit-test sqlite-test pg-test conformance demo bench lint
 BUILD_TYPE ?= RelWithDebInfo
+# Tests and benchmarks are built when GoogleTest / Google Benchmark are installed.
+CMAKE_OPTS ?= -DVIGIL_BUILD_TESTS=AUTO -DVIGIL_BUILD_BENCH=AUTO
 
 sqlite:
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_OPTS) > /dev/null

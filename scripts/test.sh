@@ -29,7 +29,8 @@ suite() {
 scripts/install-deps.sh all || exit 1
 
 echo "==> build"
-make -j2 >build.log 2>&1 || { tail -50 build.log; exit 1; }
+make -j2 CMAKE_OPTS="-DVIGIL_BUILD_TESTS=ON -DVIGIL_BUILD_BENCH=ON" >build.log 2>&1 ||
+  { tail -50 build.log; exit 1; }
 make install >>build.log 2>&1 || { tail -50 build.log; exit 1; }
 
 export VIGIL_PG_PORT=${VIGIL_PG_PORT:-55432}

@@ -59,10 +59,20 @@ std::string canonical_default(const std::string& expr, TypeClass type_class) {
     tokens.erase(tokens.begin());
     tokens.pop_back();
   }
-  // Drop PostgreSQL casts: 'x'::character varying, '-1'::integer, '{}'::jsonb.
+  // Drop PostgreSQL casts: 'x'::character varying, '-1'::integer, '{}'::jsonb.  Only a cast
+  // that ends the expression: in 'a'::text || 'b'::text the first one is not the whole story.
+  auto ends_with_type_name = [&](std::size_t from) {
+    for (std::size_t k = from; k < tokens.size(); ++k) {
+      const Token& t = tokens[k];
+      if (t.kind == TokenKind::kString || t.kind == TokenKind::kParameter) return false;
+      if (t.kind == TokenKind::kOperator && t.text != "::") return false;
+    }
+    return true;
+  };
   bool had_cast = false;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i].kind == TokenKind::kOperator && tokens[i].text == "::") {
+    if (tokens[i].kind == TokenKind::kOperator && tokens[i].text == "::" &&
+        ends_with_type_name(i + 1)) {
       tokens.resize(i);
       had_cast = true;
       break;

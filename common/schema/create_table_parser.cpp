@@ -1,6 +1,8 @@
 // common/schema/create_table_parser.cpp
 #include "schema/create_table_parser.hpp"
 
+#include <algorithm>
+
 #include "sql/lexer.hpp"
 
 namespace vigil {
@@ -9,14 +11,16 @@ namespace {
 using sql::Token;
 using sql::TokenKind;
 
-// Index just past the ')' that closes the '(' at `open`, or tokens.size().
+constexpr std::size_t kUnterminated = static_cast<std::size_t>(-1);
+
+// Index just past the ')' that closes the '(' at `open`, or kUnterminated.
 std::size_t matching_paren(const std::vector<Token>& tokens, std::size_t open) {
   int depth = 0;
   for (std::size_t i = open; i < tokens.size(); ++i) {
     if (tokens[i].is_punct('(')) ++depth;
     if (tokens[i].is_punct(')') && --depth == 0) return i + 1;
   }
-  return tokens.size();
+  return kUnterminated;
 }
 
 }  // namespace
@@ -54,11 +58,14 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
   std::size_t open = 0;
   while (open < tokens.size() && !tokens[open].is_punct('(')) ++open;
   if (open == tokens.size()) return out;
-  const std::size_t body_end = matching_paren(tokens, open) - 1;  // index of the closing ')'
+  const std::size_t body_close = matching_paren(tokens, open);
+  // index of the closing ')', or the end of unterminated DDL
+  const std::size_t body_end = body_close == kUnterminated ? tokens.size() : body_close - 1;
 
   auto add_check = [&](std::size_t paren, const std::string& name) {
-    const std::size_t close = matching_paren(tokens, paren) - 1;
-    if (close >= tokens.size() || close <= paren) return paren + 1;
+    const std::size_t after = matching_paren(tokens, paren);
+    if (after == kUnterminated) return tokens.size();  // no closing ')': not a constraint
+    const std::size_t close = after - 1;
     const std::size_t from = tokens[paren].offset + 1;
     const std::size_t to = tokens[close].offset;
     CheckConstraint check;
@@ -103,7 +110,7 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
             tokens[j + 2].is_word("AUTOINCREMENT")) {
           out.autoincrement_column = sql::identifier_value(tokens[j + 1]);
         }
-        j = matching_paren(tokens, j);
+        j = std::min(matching_paren(tokens, j), end);
         continue;
       }
       if (t.is_word("CONSTRAINT") && j + 1 < end) {

@@ -79,6 +79,10 @@ TypeClass classify_type(const std::string& declared_type) {
       {"decimal", TypeClass::kNumeric},
       {"money", TypeClass::kOther},
       {"interval", TypeClass::kOther},
+      {"int4range", TypeClass::kOther},
+      {"int8range", TypeClass::kOther},
+      {"int4multirange", TypeClass::kOther},
+      {"int8multirange", TypeClass::kOther},
       {"point", TypeClass::kOther},
       {"time", TypeClass::kOther},
       {"time without time zone", TypeClass::kOther},
@@ -91,6 +95,8 @@ TypeClass classify_type(const std::string& declared_type) {
       {"oid", TypeClass::kInteger},
   };
   if (auto it = kExact.find(norm); it != kExact.end()) return it->second;
+  // format_type() of an interval with fields ("interval day to second") contains "int" too.
+  if (norm.compare(0, 9, "interval ") == 0) return TypeClass::kOther;
 
   if (norm.find("int") != std::string::npos) return TypeClass::kInteger;
   if (norm.find("char") != std::string::npos || norm.find("clob") != std::string::npos ||

@@ -48,6 +48,12 @@ const DefaultCase kDefaults[] = {
     {"'it''s'", TypeClass::kText, "'it''s'"},
     {"'it''s'::text", TypeClass::kText, "'it''s'"},
     {"gen_random_uuid()", TypeClass::kText, "expression"},
+    // A cast that does not end the expression is part of it.
+    {"('a'::text || 'b'::text)", TypeClass::kText, "expression"},
+    {"'a'::text || 'b'::text", TypeClass::kText, "expression"},
+    {"('1'::integer + 1)", TypeClass::kInteger, "expression"},
+    {"'1'::character varying(10)", TypeClass::kText, "'1'"},
+    {"'{}'::text[]", TypeClass::kOther, "'{}'"},
     // SQLite dflt_value spellings
     {"(datetime('now'))", TypeClass::kTimestamp, "current_timestamp"},
     {"datetime('now')", TypeClass::kTimestamp, "current_timestamp"},
@@ -288,9 +294,8 @@ TEST(SchemaFingerprint, IndependentOfEngineSpellingsAndConstraintNames) {
   vigil::SchemaModel sqlite_model;
   sqlite_model.tables = {projects(), videos()};
 
-  // The same schema as PostgreSQL reports it.
+  // The same schema as PostgreSQL reports it (in the default schema, as "main" is here).
   vigil::Table p = projects();
-  p.ref.schema = "public";
   p.columns = {column("id", 1, "bigint", true, "nextval('projects_id_seq'::regclass)"),
                column("name", 2, "character varying(200)", true),
                column("status", 3, "text", false, "'active'::text")};
@@ -298,32 +303,17 @@ TEST(SchemaFingerprint, IndependentOfEngineSpellingsAndConstraintNames) {
   p.checks[0].name = "projects_name_check";
   p.checks[0].expression = "(length((name)::text) > 0)";
   vigil::Table v = videos();
-  v.ref.schema = "public";
   v.foreign_keys[0].name = "videos_project_id_fkey";
-  v.foreign_keys[0].parent.schema = "public";
   v.indexes[0].definition = "CREATE INDEX videos_project_idx ON public.videos USING btree (project_id)";
   vigil::SchemaModel pg_model;
   pg_model.tables = {v, p};
 
-  // A dialect whose default schema is "public", as PostgreSQL's: tables show bare there too.
-  struct PublicDialect : vigil::Dialect {
-    std::string_view engine() const override { return "postgresql"; }
-    std::string_view default_schema() const override { return "public"; }
-    std::string param(int n) const override { return "$" + std::to_string(n); }
-    std::string list_tables_sql() const override { return ""; }
-    std::string find_table_sql() const override { return ""; }
-    std::string columns_sql() const override { return ""; }
-    std::string foreign_keys_sql() const override { return ""; }
-    std::string indexes_sql() const override { return ""; }
-    void complete_table(vigil::Session&, vigil::Table&) const override {}
-    std::string table_stats_sql() const override { return ""; }
-  } pg_dialect;
 
   // A serial's nextval() default is an "expression": not the same as SQLite's rowid alias.
-  EXPECT_NE(vigil::schema_fingerprint(vigil::canonical_schema_rows(pg_model, pg_dialect)),
+  EXPECT_NE(fingerprint_of(pg_model),
             fingerprint_of(sqlite_model));
   pg_model.tables[1].columns[0].default_expr = "";  // tables[1] is p
-  EXPECT_EQ(vigil::schema_fingerprint(vigil::canonical_schema_rows(pg_model, pg_dialect)),
+  EXPECT_EQ(fingerprint_of(pg_model),
             fingerprint_of(sqlite_model));
 }
 

@@ -166,8 +166,17 @@ TEST(ParseCreateTable, NoBodyGivesNothing) {
 }
 
 TEST(ParseCreateTable, UnterminatedDdlDoesNotCrash) {
-  const auto parsed = parse_create_table("CREATE TABLE t (a INT CHECK (a > 0", {"a"});
-  EXPECT_TRUE(parsed.checks.empty());
+  // SQLite never stores such text; the parser must still stay inside the input.
+  for (const char* ddl : {"CREATE TABLE t (a INT CHECK (a > 0", "CREATE TABLE t (", "(", ")",
+                          "CREATE TABLE t (a INT CHECK (", "CREATE TABLE t (a CONSTRAINT",
+                          "CREATE TABLE t (a INTEGER PRIMARY KEY AUTOINCREMENT"}) {
+    const auto parsed = parse_create_table(ddl, {"a"});
+    // An unterminated CHECK ( is not a constraint: nothing is made up from half an expression.
+    EXPECT_TRUE(parsed.checks.empty()) << ddl;
+  }
+  EXPECT_EQ(parse_create_table("CREATE TABLE t (a INTEGER PRIMARY KEY AUTOINCREMENT", {"a"})
+                .autoincrement_column,
+            "a");
 }
 
 TEST(ReferencedColumns, CaseInsensitive) {

@@ -76,6 +76,11 @@ const Case kCases[] = {
     {"JSON", TypeClass::kJson},
     // other: names containing "int" that are not integers, arrays, and the rest
     {"interval", TypeClass::kOther},
+    {"interval day to second", TypeClass::kOther},
+    {"interval year to month", TypeClass::kOther},
+    {"interval(6)", TypeClass::kOther},
+    {"int4range", TypeClass::kOther},
+    {"int8range", TypeClass::kOther},
     {"point", TypeClass::kOther},
     {"integer[]", TypeClass::kOther},
     {"text[]", TypeClass::kOther},
