@@ -53,8 +53,8 @@ Found lookup(Session& session, const std::string& name) {
   if (found->kind != "table" && found->kind != "partitioned") {
     const char first = found->kind.empty() ? 'x' : found->kind[0];
     const bool vowel = first == 'a' || first == 'e' || first == 'i' || first == 'o' || first == 'u';
-    throw Error(ErrorCode::kWrongObjectType, fmt::format("\"{}\" is {} {}, not a table", name,
-                                                         vowel ? "an" : "a", found->kind));
+    throw Error(ErrorCode::kWrongObjectType,
+                fmt::format("\"{}\" is {} {}, not a table", name, vowel ? "an" : "a", found->kind));
   }
   return *found;
 }

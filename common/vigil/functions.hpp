@@ -25,8 +25,8 @@ inline constexpr const char* kVersion = "0.1.0";
 // as extension members); in SQLite these exact names are skipped.  Any other table, even one
 // whose name starts with vigil_, is a user table.
 inline constexpr const char* kOwnTables[] = {
-    "vigil_rules",        "vigil_quarantine",    "vigil_migrations", "vigil_migration_events",
-    "vigil_health_history", "vigil_alerts",      "vigil_settings",   "vigil_backups",
+    "vigil_rules",          "vigil_quarantine", "vigil_migrations", "vigil_migration_events",
+    "vigil_health_history", "vigil_alerts",     "vigil_settings",   "vigil_backups",
 };
 
 struct ArgSpec {
