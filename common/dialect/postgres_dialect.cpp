@@ -4,6 +4,7 @@
 // another schema of the search_path are never picked up.
 #include "dialect/postgres_dialect.hpp"
 
+#include "vigil/error.hpp"
 #include "vigil/session.hpp"
 
 namespace vigil {
@@ -166,6 +167,22 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid
 WHERE n.nspname = $1 AND c.relname = $2)sql";
+}
+
+// vigil's own tables live in the extension's schema, created by the install script.
+std::string PostgresDialect::own_table(Session& session, const OwnTable& table, bool) const {
+  static const char* const kFind = R"sql(
+SELECT n.nspname::text, c.oid IS NOT NULL
+FROM pg_catalog.pg_extension e
+JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = $1
+WHERE e.extname = 'vigil')sql";
+  auto cursor = session.query(kFind, {Value::text(table.name)});
+  if (!cursor->next() || !cursor->get(1).to_bool()) {
+    throw Error(ErrorCode::kPrerequisiteState, "vigil's table \"" + table.name + "\" is missing",
+                "Run ALTER EXTENSION vigil UPDATE, or drop and create the extension.");
+  }
+  return quote_identifier(cursor->get(0).to_text()) + "." + quote_identifier(table.name);
 }
 
 }  // namespace vigil

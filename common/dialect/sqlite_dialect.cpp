@@ -106,6 +106,44 @@ SELECT (SELECT sum(pgsize) FROM dbstat(?1, 1)
         WHERE name = ?2 OR name IN (SELECT name FROM pragma_index_list(?2, ?1))))sql";
 }
 
+namespace {
+
+const char* sqlite_type(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kInteger:
+    case ValueKind::kBoolean:
+      return "INTEGER";
+    case ValueKind::kReal:
+      return "REAL";
+    case ValueKind::kBlob:
+      return "BLOB";
+    default:  // text, numeric text, ISO-8601 timestamps, JSON text
+      return "TEXT";
+  }
+}
+
+}  // namespace
+
+std::string SqliteDialect::own_table(Session& session, const OwnTable& table, bool create) const {
+  std::string qualified = "\"main\"." + quote_identifier(table.name);
+  if (!create) {
+    const Value found =
+        session.scalar("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",
+                       {Value::text(table.name)});
+    return found.is_null() ? std::string() : qualified;
+  }
+  std::string ddl = "CREATE TABLE IF NOT EXISTS " + qualified + " (";
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const OwnColumn& c = table.columns[i];
+    ddl += (i > 0 ? ", " : "") + quote_identifier(c.name) + " " + sqlite_type(c.type);
+    if (!c.constraints.empty()) ddl += " " + c.constraints;
+  }
+  for (const auto& constraint : table.table_constraints) ddl += ", " + constraint;
+  ddl += ")";
+  session.exec(ddl);
+  return qualified;
+}
+
 }  // namespace vigil
 
 #include "vigil/no_host_headers.hpp"

@@ -21,6 +21,7 @@ class SqliteDialect final : public Dialect {
   std::string indexes_sql() const override;
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
+  std::string own_table(Session& session, const OwnTable& table, bool create) const override;
 };
 
 const SqliteDialect& sqlite_dialect();

@@ -12,10 +12,24 @@
 #include <string_view>
 
 #include "schema/model.hpp"
+#include "vigil/value.hpp"
 
 namespace vigil {
 
 class Session;
+
+// One of vigil's own tables (the ledger of migrations, the quarantine, ...), described once,
+// engine-neutrally.  Its name must be listed in kOwnTables (functions.hpp).
+struct OwnColumn {
+  std::string name;
+  ValueKind type;
+  std::string constraints;  // portable column constraints: "NOT NULL", "PRIMARY KEY", ...
+};
+struct OwnTable {
+  std::string name;
+  std::vector<OwnColumn> columns;
+  std::vector<std::string> table_constraints;  // portable: "PRIMARY KEY (a, b)", "UNIQUE (x)"
+};
 
 class Dialect {
  public:
@@ -61,6 +75,12 @@ class Dialect {
   // Fills in what the catalog queries above cannot: CHECK constraints, and anything the
   // engine keeps only in the table's DDL (SQLite AUTOINCREMENT).
   virtual void complete_table(Session& session, Table& table) const = 0;
+
+  // The qualified name under which `table` lives, for use in SQL.  SQLite: `"main"."name"`,
+  // created with CREATE TABLE IF NOT EXISTS when `create` is true (a missing table is returned
+  // as "" otherwise).  PostgreSQL: the extension's install script creates the table in the
+  // extension's schema; a missing one raises kPrerequisiteState (ALTER EXTENSION vigil UPDATE).
+  virtual std::string own_table(Session& session, const OwnTable& table, bool create) const = 0;
 
   // params: schema, table.  One row: total_bytes (NULL if unknown), index_count, dead_rows,
   // last_analyze (timestamp text), page_count -- NULL where the engine has no such figure.
