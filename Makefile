@@ -2,7 +2,9 @@
 #
 #   make            build the PostgreSQL module (vigil.so) and the SQLite extension (build/vigil.so)
 #   make install    install the PostgreSQL extension
-#   make test       everything: deps, unit tests, SQLite tests, pg_regress, conformance
+#   make test       everything: deps, unit tests, SQLite tests, pg_regress, conformance, short fuzz
+#   make test-asan  unit and SQLite tests with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 600)
 #   make demo       the validation-platform demo on SQLite (ENGINE=postgres for PostgreSQL)
 #   make bench      the side-by-side benchmarks
 #   make lint       clang-tidy, cppcheck and clang-format on common/
@@ -51,7 +53,7 @@ all: vigil.control sqlite
 install: vigil.control
 EXTRA_CLEAN = vigil.control build $(OBJS:.o=.d)
 
-.PHONY: sqlite deps test unit-test sqlite-test pg-test conformance demo bench lint
+.PHONY: sqlite deps test test-asan fuzz demo bench lint
 BUILD_TYPE ?= RelWithDebInfo
 # Tests and benchmarks are built when GoogleTest / Google Benchmark are installed.
 CMAKE_OPTS ?= -DVIGIL_BUILD_TESTS=AUTO -DVIGIL_BUILD_BENCH=AUTO
@@ -65,6 +67,13 @@ deps:
 
 test:
 	scripts/test.sh
+
+test-asan:
+	scripts/test-asan.sh
+
+FUZZ_SECONDS ?= 600
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 demo:
 	scripts/demo.sh $(ENGINE)

@@ -45,6 +45,7 @@ suite "pg_regress" make installcheck REGRESS_OPTS="--outputdir=$ROOT/build/regre
 if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diffs; fi
 suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
+suite "fuzz (10 s per target)" scripts/fuzz.sh 10
 
 echo
 if [ "$failed" -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi

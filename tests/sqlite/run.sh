@@ -3,10 +3,11 @@
 # compares its output (stdout and stderr) with tests/sqlite/expected/<name>.out.
 #
 #   tests/sqlite/run.sh [name ...]     run some or all; VIGIL_ACCEPT=1 rewrites the expected files
-# The scripts load the extension with `.load build/vigil` and run from the repository root.
+# The scripts load the extension with `.load build/vigil`; VIGIL_BUILD_DIR=build-asan makes
+# that name the sanitizer build instead (scripts/test-asan.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-out_dir=build/sqlite-tests
+out_dir=${VIGIL_BUILD_DIR:-build}/sqlite-tests
 mkdir -p "$out_dir"
 
 names=("$@")
@@ -19,7 +20,7 @@ failed=0
 for name in "${names[@]}"; do
   rm -f "$out_dir/$name".db*
   # Each script gets a fresh database file; `-bail` is off so every statement runs.
-  (cd "$out_dir" && ln -sfn ../../build build) 2>/dev/null
+  (cd "$out_dir" && ln -sfn "../../${VIGIL_BUILD_DIR:-build}" build) 2>/dev/null
   actual="$out_dir/$name.out"
   (cd "$out_dir" && sqlite3 -batch "$name.db" <"../../tests/sqlite/$name.sql") >"$actual" 2>&1
   expected="tests/sqlite/expected/$name.out"
