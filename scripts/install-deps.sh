@@ -9,7 +9,7 @@ sqlite_pkgs=(build-essential cmake pkg-config libfmt-dev libxxhash-dev libsqlite
              python3)
 all_pkgs=("${sqlite_pkgs[@]}" googletest libgtest-dev libbenchmark-dev postgresql-15
           postgresql-server-dev-15 postgresql-contrib python3-psycopg clang-tidy cppcheck
-          clang-format clang libclang-rt-14-dev)
+          clang-format clang libclang-rt-14-dev nodejs)
 
 case "${1:-all}" in
   sqlite) pkgs=("${sqlite_pkgs[@]}") ;;

@@ -39,6 +39,11 @@ case "${1:-}" in
       echo "max_connections = 50"
       if [ "${2:-}" = "--preload" ]; then echo "shared_preload_libraries = 'vigil'"; fi
     } >>"$DIR/data/postgresql.conf"
+    # The server must not inherit our open files: a lock held by the caller (flock) would
+    # stay held for as long as the server runs.
+    for fd in $(ls /proc/$$/fd); do
+      if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null ||
       { cat "$DIR/server.log"; exit 1; }
     ;;

@@ -44,6 +44,12 @@ mkdir -p build/regress
 suite "pg_regress" make installcheck REGRESS_OPTS="--outputdir=$ROOT/build/regress --load-extension=plpgsql"
 if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diffs; fi
 suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
+clients() {
+  /usr/bin/python3 examples/clients/python/side_by_side.py || return 1
+  (cd examples/clients/node && npm ci --no-audit --no-fund >npm.log 2>&1 || { cat npm.log; exit 1; }
+   node side_by_side.js)
+}
+suite "client examples (Python, Node.js)" clients
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
 suite "fuzz (10 s per target)" scripts/fuzz.sh 10
 
