@@ -2,6 +2,7 @@
 #include "dialect/sqlite_dialect.hpp"
 
 #include "schema/create_table_parser.hpp"
+#include "sql/lexer.hpp"
 #include "vigil/functions.hpp"
 #include "vigil/session.hpp"
 
@@ -142,6 +143,73 @@ std::string SqliteDialect::own_table(Session& session, const OwnTable& table, bo
   ddl += ")";
   session.exec(ddl);
   return qualified;
+}
+
+// --- integrity checks -------------------------------------------------------------------------
+
+std::string SqliteDialect::table_source(const TableRef& table, const std::string&) const {
+  return qualified(table);
+}
+
+// The rowid, under the first of its three names that no column of the table hides.
+std::vector<Dialect::LocatorColumn> SqliteDialect::row_locator(const Table& table) const {
+  if (table.without_rowid) return {};
+  for (const char* name : {"rowid", "_rowid_", "oid"}) {
+    bool hidden = false;
+    for (const auto& c : table.columns) {
+      if (sql::ascii_lower(c.name) == name) hidden = true;
+    }
+    if (!hidden) return {{"rowid", name}};
+  }
+  return {};
+}
+
+// STRICT tables hold only values of the declared type; other tables hold any storage class.
+std::string SqliteDialect::storage_class_sql(const Table& table,
+                                             const std::string& quoted_column) const {
+  if (table.strict) return {};
+  return "typeof(" + quoted_column + ")";
+}
+
+// AUTOINCREMENT takes the largest rowid recorded in sqlite_sequence, plus one.
+std::string SqliteDialect::sequence_state_sql(const TableRef& table) const {
+  return "SELECT coalesce((SELECT seq FROM " + quote_identifier(table.schema) +
+         ".sqlite_sequence WHERE name = ?2), 0) + 1, 1";
+}
+
+// PRAGMA quick_check (integrity_check when full) of one table, or of the whole database, where
+// the problems of a table's b-tree or indexes are attributed to it by the name the message
+// ends with.  NOT NULL, CHECK and UNIQUE failures are left to not_null, check_constraint and
+// unique_duplicate.
+Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<TableRef>& tables,
+                                                   bool full) const {
+  const std::string pragma = full ? "integrity_check" : "quick_check";
+  const std::string reported_elsewhere = "q." + pragma + " <> 'ok' AND q." + pragma +
+                                         " NOT LIKE 'NULL value in %' AND q." + pragma +
+                                         " NOT LIKE 'CHECK constraint failed in %' AND q." +
+                                         pragma + " NOT LIKE 'non-unique entry in index %'";
+  PhysicalPlan plan;
+  if (tables.empty()) {
+    PhysicalStep step;
+    step.sql =
+        "SELECT 'main', (SELECT s.tbl_name FROM main.sqlite_schema AS s WHERE s.type = "
+        "'index' AND substr(q." +
+        pragma + ", -(length(s.name) + 7)) = ' index ' || s.name), NULL, q." + pragma +
+        " FROM main.pragma_" + pragma + " AS q WHERE " + reported_elsewhere;
+    step.locator_name = "rowid";
+    plan.steps.push_back(std::move(step));
+    return plan;
+  }
+  for (const auto& table : tables) {
+    PhysicalStep step;
+    step.table = table;
+    step.sql = "SELECT NULL, NULL, NULL, q." + pragma + " FROM pragma_" + pragma +
+               "(?1, ?2) AS q WHERE " + reported_elsewhere;
+    step.params = {Value::text(table.name), Value::text(table.schema)};
+    step.locator_name = "rowid";
+    plan.steps.push_back(std::move(step));
+  }
+  return plan;
 }
 
 }  // namespace vigil
