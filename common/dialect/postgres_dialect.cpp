@@ -238,12 +238,15 @@ JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amch
   }
   const std::string amcheck = quote_identifier(schema.to_text());
   static const char* const kTargets = R"sql(
-WITH leaves AS (
-  SELECT t.relid
-  FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace,
-  LATERAL pg_catalog.pg_partition_tree(c.oid) t
-  WHERE n.nspname = $1 AND c.relname = $2 AND t.isleaf)
+WITH rel AS (
+  SELECT c.oid, c.relkind FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relname = $2),
+leaves AS (
+  SELECT t.relid FROM rel, LATERAL pg_catalog.pg_partition_tree(rel.oid) t
+  WHERE rel.relkind = 'p' AND t.isleaf
+  UNION ALL
+  SELECT rel.oid FROM rel WHERE rel.relkind <> 'p')
 SELECT 'heap', l.relid::bigint, l.relid::pg_catalog.regclass::text
 FROM leaves l JOIN pg_catalog.pg_class c ON c.oid = l.relid
 WHERE c.relkind IN ('r', 'm')

@@ -28,6 +28,10 @@ class PostgresDialect final : public Dialect {
   std::vector<LocatorColumn> row_locator(const Table& table) const override;
   std::string storage_class_sql(const Table& table,
                                 const std::string& quoted_column) const override;
+  // PostgreSQL 15 does not fold IS NULL on NOT NULL columns.
+  std::string null_test_sql(const std::string& quoted_column) const override {
+    return quoted_column + " IS NULL";
+  }
   bool enforces_valid_unique_indexes() const override { return true; }
   std::string sequence_state_sql(const TableRef& table) const override;
   PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,

@@ -188,13 +188,16 @@ Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<T
                                          " NOT LIKE 'NULL value in %' AND q." + pragma +
                                          " NOT LIKE 'CHECK constraint failed in %' AND q." +
                                          pragma + " NOT LIKE 'non-unique entry in index %'";
+  // "row 5 missing from index i": the row is known.
+  const std::string rowid = "CASE WHEN q." + pragma + " LIKE 'row % missing from index %' THEN " +
+                            "CAST(substr(q." + pragma + ", 5) AS INTEGER) END";
   PhysicalPlan plan;
   if (tables.empty()) {
     PhysicalStep step;
     step.sql =
         "SELECT 'main', (SELECT s.tbl_name FROM main.sqlite_schema AS s WHERE s.type = "
         "'index' AND substr(q." +
-        pragma + ", -(length(s.name) + 7)) = ' index ' || s.name), NULL, q." + pragma +
+        pragma + ", -(length(s.name) + 7)) = ' index ' || s.name), " + rowid + ", q." + pragma +
         " FROM main.pragma_" + pragma + " AS q WHERE " + reported_elsewhere;
     step.locator_name = "rowid";
     plan.steps.push_back(std::move(step));
@@ -203,7 +206,7 @@ Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<T
   for (const auto& table : tables) {
     PhysicalStep step;
     step.table = table;
-    step.sql = "SELECT NULL, NULL, NULL, q." + pragma + " FROM pragma_" + pragma +
+    step.sql = "SELECT NULL, NULL, " + rowid + ", q." + pragma + " FROM pragma_" + pragma +
                "(?1, ?2) AS q WHERE " + reported_elsewhere;
     step.params = {Value::text(table.name), Value::text(table.schema)};
     step.locator_name = "rowid";

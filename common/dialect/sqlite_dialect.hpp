@@ -26,6 +26,9 @@ class SqliteDialect final : public Dialect {
   std::vector<LocatorColumn> row_locator(const Table& table) const override;
   std::string storage_class_sql(const Table& table,
                                 const std::string& quoted_column) const override;
+  std::string null_test_sql(const std::string& quoted_column) const override {
+    return "typeof(" + quoted_column + ") = 'null'";
+  }
   bool enforces_valid_unique_indexes() const override { return false; }
   std::string sequence_state_sql(const TableRef& table) const override;
   PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,

@@ -132,7 +132,7 @@ class NotNullViolations final : public CheckKind {
     std::string flags;
     std::string where;
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      const std::string test = d.quote_identifier(columns[i]) + " IS NULL";
+      const std::string test = d.null_test_sql(d.quote_identifier(columns[i]));
       flags += (i > 0 ? ", " : "") + test;
       where += (i > 0 ? " OR " : "") + test;
     }

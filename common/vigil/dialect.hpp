@@ -105,6 +105,9 @@ class Dialect {
   // 'text', 'blob'), or "" when the engine stores every value in the column's declared type.
   virtual std::string storage_class_sql(const Table& table,
                                         const std::string& quoted_column) const = 0;
+  // A test that `quoted_column` is NULL which the planner cannot fold away: SQLite rewrites
+  // `x IS NULL` to false when x is declared NOT NULL, which is exactly what not_null doubts.
+  virtual std::string null_test_sql(const std::string& quoted_column) const = 0;
   // Whether the engine enforces every unique index it reports as valid, so that only invalid
   // ones can hold duplicates (PostgreSQL); SQLite's can hold them after corruption.
   virtual bool enforces_valid_unique_indexes() const = 0;
