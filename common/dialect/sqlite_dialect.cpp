@@ -1,6 +1,8 @@
 // common/dialect/sqlite_dialect.cpp
 #include "dialect/sqlite_dialect.hpp"
 
+#include <fmt/format.h>
+
 #include "schema/create_table_parser.hpp"
 #include "sql/lexer.hpp"
 #include "vigil/functions.hpp"
@@ -206,8 +208,8 @@ Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<T
   for (const auto& table : tables) {
     PhysicalStep step;
     step.table = table;
-    step.sql = "SELECT NULL, NULL, " + rowid + ", q." + pragma + " FROM pragma_" + pragma +
-               "(?1, ?2) AS q WHERE " + reported_elsewhere;
+    step.sql = fmt::format("SELECT NULL, NULL, {0}, q.{1} FROM pragma_{1}(?1, ?2) AS q WHERE {2}",
+                           rowid, pragma, reported_elsewhere);
     step.params = {Value::text(table.name), Value::text(table.schema)};
     step.locator_name = "rowid";
     plan.steps.push_back(std::move(step));

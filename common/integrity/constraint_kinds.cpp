@@ -77,18 +77,20 @@ class ForeignKeyOrphans final : public CheckKind {
                                               : std::string();
       const bool full = fk.match == "FULL";
       std::string where;
-      if (full) {
-        where = "NOT (" + all_null + ") AND (" + any_null + (missing.empty() ? "" : " OR ") +
-                missing + ")";
-        if (missing.empty()) where = "NOT (" + all_null + ")";
+      if (full && missing.empty()) {
+        where = fmt::format("NOT ({})", all_null);
+      } else if (full) {
+        where = fmt::format("NOT ({}) AND ({} OR {})", all_null, any_null, missing);
+      } else if (missing.empty()) {
+        where = no_null;
       } else {
-        where = no_null + (missing.empty() ? "" : " AND " + missing);
+        where = fmt::format("{} AND {}", no_null, missing);
       }
 
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;
-      probe->sql = "SELECT " + select_list(id.select, fk_values) + " FROM " +
-                   d.table_source(table.ref, table.kind) + " AS c WHERE " + where;
+      probe->sql = fmt::format("SELECT {} FROM {} AS c WHERE {}", select_list(id.select, fk_values),
+                               d.table_source(table.ref, table.kind), where);
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
       probe->extra_count = fk.columns.size();
@@ -108,7 +110,8 @@ class ForeignKeyOrphans final : public CheckKind {
         for (const auto& v : extra) some_null = some_null || v.is_null();
         const std::string tuple = detail_tuple(columns, extra);
         if (some_null) return tuple + " is partly NULL under MATCH FULL";
-        return tuple + (parent_exists ? " has no row in " : " points into missing ") + parent;
+        return fmt::format("{} {} {}", tuple,
+                           parent_exists ? "has no row in" : "points into missing", parent);
       };
       out.push_back(std::move(probe));
     }
@@ -271,18 +274,18 @@ class UniqueDuplicates final : public CheckKind {
       std::string join;
       for (std::size_t i = 0; i < index.columns.size(); ++i) {
         const std::string q = d.quote_identifier(index.columns[i]);
-        values += (i > 0 ? ", " : "") + std::string("c.") + q;
-        inner += (i > 0 ? ", " : "") + q;
-        not_null += (i > 0 ? " AND " : "") + q + " IS NOT NULL";
-        join += (i > 0 ? " AND " : "") + std::string("c.") + q + " = d." + q;
+        values += fmt::format("{}c.{}", i > 0 ? ", " : "", q);
+        inner += fmt::format("{}{}", i > 0 ? ", " : "", q);
+        not_null += fmt::format("{}{} IS NOT NULL", i > 0 ? " AND " : "", q);
+        join += fmt::format("{0}c.{1} = d.{1}", i > 0 ? " AND " : "", q);
       }
       const std::string source = d.table_source(table.ref, table.kind);
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;
-      probe->sql = "SELECT " + select_list(id.select, values + ", d.vigil_n") + " FROM " + source +
-                   " AS c JOIN (SELECT " + inner + ", count(*) AS vigil_n FROM " + source +
-                   " WHERE " + not_null + " GROUP BY " + inner + " HAVING count(*) > 1) AS d ON " +
-                   join;
+      probe->sql = fmt::format(
+          "SELECT {0} FROM {1} AS c JOIN (SELECT {2}, count(*) AS vigil_n FROM {1} WHERE {3} "
+          "GROUP BY {2} HAVING count(*) > 1) AS d ON {4}",
+          select_list(id.select, values + ", d.vigil_n"), source, inner, not_null, join);
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
       probe->extra_count = index.columns.size() + 1;
@@ -351,8 +354,8 @@ class TypeMismatches final : public CheckKind {
       if (storage.empty() || allowed.empty()) continue;
       std::string in;
       for (const auto& a : allowed) in += (in.empty() ? "'" : ", '") + a + "'";
-      extras += (extras.empty() ? "" : ", ") + storage + ", " + q;
-      where += (where.empty() ? "" : " OR ") + storage + " NOT IN (" + in + ")";
+      extras += fmt::format("{}{}, {}", extras.empty() ? "" : ", ", storage, q);
+      where += fmt::format("{}{} NOT IN ({})", where.empty() ? "" : " OR ", storage, in);
       checked.push_back({c.name, c.declared_type, std::move(allowed)});
     }
     if (checked.empty()) return;

@@ -39,9 +39,9 @@ class SequenceBehind final : public CheckKind {
       const RowIdentity id = row_identity(d, table, "");
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;
-      probe->sql = "SELECT " + (id.select.empty() ? "" : id.select + ", ") + q + " FROM " +
-                   d.table_source(table.ref, table.kind) + " WHERE " + q +
-                   (descending ? " <= " : " >= ") + d.param(1);
+      probe->sql = fmt::format(
+          "SELECT {}{} FROM {} WHERE {} {} {}", id.select.empty() ? "" : id.select + ", ", q,
+          d.table_source(table.ref, table.kind), q, descending ? "<=" : ">=", d.param(1));
       probe->params = {Value::integer(next)};
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
