@@ -204,6 +204,13 @@ std::vector<Dialect::LocatorColumn> PostgresDialect::row_locator(const Table& ta
   return {{"ctid", "ctid::text"}};
 }
 
+// NOT EXISTS: planned as a hash (or merge) anti-join.
+Dialect::AntiJoin PostgresDialect::anti_join(const std::string& child_from,
+                                             const std::string& parent_from,
+                                             const std::string& join, const std::string&) const {
+  return {child_from, "NOT EXISTS (SELECT 1 FROM " + parent_from + " AS p WHERE " + join + ")"};
+}
+
 // Every PostgreSQL value has its column's type.
 std::string PostgresDialect::storage_class_sql(const Table&, const std::string&) const {
   return {};

@@ -166,6 +166,15 @@ std::vector<Dialect::LocatorColumn> SqliteDialect::row_locator(const Table& tabl
   return {};
 }
 
+// SQLite (3.40) runs NOT EXISTS as a correlated subquery, once per row, several times slower
+// than the LEFT JOIN it plans as a nested loop over the parent's key; both mean the same.
+Dialect::AntiJoin SqliteDialect::anti_join(const std::string& child_from,
+                                           const std::string& parent_from, const std::string& join,
+                                           const std::string& parent_column) const {
+  return {fmt::format("{} LEFT JOIN {} AS p ON {}", child_from, parent_from, join),
+          fmt::format("p.{} IS NULL", parent_column)};
+}
+
 // STRICT tables hold only values of the declared type; other tables hold any storage class.
 std::string SqliteDialect::storage_class_sql(const Table& table,
                                              const std::string& quoted_column) const {

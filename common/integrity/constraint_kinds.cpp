@@ -71,10 +71,13 @@ class ForeignKeyOrphans final : public CheckKind {
         join += (i > 0 ? " AND " : "") + std::string("p.") +
                 d.quote_identifier(fk.parent_columns[i]) + " = " + child;
       }
-      const std::string missing = parent_kind ? "NOT EXISTS (SELECT 1 FROM " +
-                                                    d.table_source(fk.parent, *parent_kind) +
-                                                    " AS p WHERE " + join + ")"
-                                              : std::string();
+      const std::string child_from = d.table_source(table.ref, table.kind) + " AS c";
+      Dialect::AntiJoin anti{child_from, ""};
+      if (parent_kind) {
+        anti = d.anti_join(child_from, d.table_source(fk.parent, *parent_kind), join,
+                           d.quote_identifier(fk.parent_columns[0]));
+      }
+      const std::string& missing = anti.condition;
       const bool full = fk.match == "FULL";
       std::string where;
       if (full && missing.empty()) {
@@ -89,8 +92,8 @@ class ForeignKeyOrphans final : public CheckKind {
 
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;
-      probe->sql = fmt::format("SELECT {} FROM {} AS c WHERE {}", select_list(id.select, fk_values),
-                               d.table_source(table.ref, table.kind), where);
+      probe->sql = fmt::format("SELECT {} FROM {} WHERE {}", select_list(id.select, fk_values),
+                               anti.from, where);
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
       probe->extra_count = fk.columns.size();

@@ -101,6 +101,15 @@ class Dialect {
     std::string sql;
   };
   virtual std::vector<LocatorColumn> row_locator(const Table& table) const = 0;
+  // The rows of `child_from` (a FROM item aliased c) without a row of `parent_from` (aliased p)
+  // for which `join` holds: a FROM clause and a WHERE condition.  `parent_column` is a column
+  // of p in `join`.  Each engine gets the form its planner runs as a real anti-join.
+  struct AntiJoin {
+    std::string from;
+    std::string condition;
+  };
+  virtual AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
+                             const std::string& join, const std::string& parent_column) const = 0;
   // An SQL expression giving the storage class of `quoted_column` ('null', 'integer', 'real',
   // 'text', 'blob'), or "" when the engine stores every value in the column's declared type.
   virtual std::string storage_class_sql(const Table& table,
