@@ -26,6 +26,7 @@ class PostgresDialect final : public Dialect {
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
   std::string table_source(const TableRef& table, const std::string& kind) const override;
   std::vector<LocatorColumn> row_locator(const Table& table) const override;
+  bool primary_key_may_be_null(const Table&) const override { return false; }
   AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
                      const std::string& join, const std::string& parent_column) const override;
   std::string storage_class_sql(const Table& table,

@@ -175,6 +175,18 @@ Dialect::AntiJoin SqliteDialect::anti_join(const std::string& child_from,
           fmt::format("p.{} IS NULL", parent_column)};
 }
 
+// Only an INTEGER PRIMARY KEY (the rowid itself) or the key of a WITHOUT ROWID table refuses
+// NULL; any other primary key of a rowid table accepts it
+// (https://sqlite.org/lang_createtable.html).
+bool SqliteDialect::primary_key_may_be_null(const Table& table) const {
+  if (table.without_rowid || table.primary_key.empty()) return false;
+  if (table.primary_key.size() == 1) {
+    const Column* column = table.find_column(table.primary_key[0]);
+    if (column != nullptr && sql::ascii_lower(column->declared_type) == "integer") return false;
+  }
+  return true;
+}
+
 // STRICT tables hold only values of the declared type; other tables hold any storage class.
 std::string SqliteDialect::storage_class_sql(const Table& table,
                                              const std::string& quoted_column) const {

@@ -215,6 +215,9 @@ RowIdentity row_identity(const Dialect& dialect, const Table& table, const std::
     id.select += (id.select.empty() ? "" : ", ") + alias + dialect.quote_identifier(column);
     id.key_names.push_back(column);
   }
+  // The locator is read only where the key cannot name every row: reading it costs a column
+  // of every scanned row (PostgreSQL's ctid through a hash join).
+  if (!table.primary_key.empty() && !dialect.primary_key_may_be_null(table)) return id;
   for (const auto& locator : dialect.row_locator(table)) {
     id.select += (id.select.empty() ? "" : ", ") + alias + locator.sql;
     id.locator_names.push_back(locator.name);

@@ -96,7 +96,8 @@ class FactProbe final : public Probe {
 };
 
 // The columns that identify a row of `table`, for a select list: the primary key, then the
-// locator, each prefixed with `alias` ("" or "c."), and their JSON names.
+// locator (where there is no key, or a key value may be NULL), each prefixed with `alias`
+// ("" or "c."), and their JSON names.
 struct RowIdentity {
   std::string select;  // "c.\"id\", c.ctid::text" (ends without a comma; "" when none)
   std::vector<std::string> key_names;

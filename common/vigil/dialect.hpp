@@ -101,6 +101,9 @@ class Dialect {
     std::string sql;
   };
   virtual std::vector<LocatorColumn> row_locator(const Table& table) const = 0;
+  // Whether a primary key value of `table` can be NULL (SQLite: a rowid table whose key is not
+  // the rowid), so that rows must also be located by row_locator().
+  virtual bool primary_key_may_be_null(const Table& table) const = 0;
   // The rows of `child_from` (a FROM item aliased c) without a row of `parent_from` (aliased p)
   // for which `join` holds: a FROM clause and a WHERE condition.  `parent_column` is a column
   // of p in `join`.  Each engine gets the form its planner runs as a real anti-join.
