@@ -146,16 +146,35 @@ def median_time(fn, runs: int) -> float:
     return statistics.median(times)
 
 
-def side_by_side(label: str, vigil, hand, runs: int) -> dict:
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def side_by_side(label: str, vigil, hand, runs: int, cpu_pid: int) -> dict:
+    """Wall time (median and best run) and the CPU time of the process that does the work
+    (this one for SQLite, the backend for PostgreSQL), summed over the runs: CPU time is what
+    other load on a shared machine disturbs least."""
     vigil()  # warm the caches (both sides read the same pages)
     hand()
     tv, th = [], []
+    cv = ch = 0
     for _ in range(runs):
+        c0 = cpu_ticks(cpu_pid)
         tv.append(median_time(vigil, 1))
+        c1 = cpu_ticks(cpu_pid)
         th.append(median_time(hand, 1))
+        c2 = cpu_ticks(cpu_pid)
+        cv += c1 - c0
+        ch += c2 - c1
     v, h = statistics.median(tv), statistics.median(th)
-    print(f"  {label:58s} vigil {v * 1000:7.1f} ms  hand {h * 1000:7.1f} ms  ratio {v / h:4.2f}x"
-          f"  (best runs: {min(tv) * 1000:6.1f} / {min(th) * 1000:6.1f} ms = {min(tv) / min(th):4.2f}x)")
+    hz = os.sysconf("SC_CLK_TCK")
+    cpu = f"{cv / max(ch, 1):4.2f}x" if ch > 0 else "n/a"
+    print(f"  {label}\n      wall: vigil {v * 1000:7.1f} ms, hand {h * 1000:7.1f} ms, ratio {v / h:4.2f}x;"
+          f" best runs {min(tv) * 1000:6.1f} / {min(th) * 1000:6.1f} ms = {min(tv) / min(th):4.2f}x;"
+          f" CPU over {runs} runs {cv * 1000 / hz:6.0f} / {ch * 1000 / hz:6.0f} ms = {cpu}")
     sys.stdout.flush()
     return {"label": label, "vigil_ms": v * 1000, "hand_ms": h * 1000, "ratio": v / h}
 
@@ -214,7 +233,7 @@ def bench_sqlite(runs: int) -> None:
         assert n_vigil == n_hand == ORPHANS, (n_vigil, n_hand)
         side_by_side("vigil_check_rows('fk_orphan','detections') / PRAGMA foreign_key_check",
                      fetch("SELECT * FROM vigil_check_rows('fk_orphan', 'detections')"),
-                     fetch("PRAGMA foreign_key_check(detections)"), runs)
+                     fetch("PRAGMA foreign_key_check(detections)"), runs, os.getpid())
 
         findings = con.execute("SELECT check_name, table_name, violations FROM vigil_check()").fetchall()
         print(f"  vigil_check() finds {findings}")
@@ -223,7 +242,7 @@ def bench_sqlite(runs: int) -> None:
             for q in HAND_SQLITE:
                 con.execute(q).fetchall()
         side_by_side("vigil_check() / the hand-written queries", fetch("SELECT * FROM vigil_check()"),
-                     hand_all, runs)
+                     hand_all, runs, os.getpid())
 
         con.executescript("BEGIN;" + BAD_SQLITE + "COMMIT;")
         mb, secs = peak_memory(os.getpid(), lambda: con.execute(
@@ -268,6 +287,7 @@ def bench_postgres(runs: int) -> None:
         def hand_all():
             for q in HAND_POSTGRES:
                 con.execute(q).fetchall()
+        backend = con.execute("SELECT pg_backend_pid()").fetchone()[0]
 
         for workers in ("default", "0"):
             if workers == "0":
@@ -277,9 +297,9 @@ def bench_postgres(runs: int) -> None:
                 print("  -- default settings (the hand-written queries may run in parallel):")
             side_by_side("vigil_check_rows('fk_orphan','detections') / NOT EXISTS",
                          fetch("SELECT * FROM vigil_check_rows('fk_orphan', 'detections')"),
-                         fetch(hand_fk), runs)
+                         fetch(hand_fk), runs, backend)
             side_by_side("vigil_check() / the hand-written queries",
-                         fetch("SELECT * FROM vigil_check()"), hand_all, runs)
+                         fetch("SELECT * FROM vigil_check()"), hand_all, runs, backend)
         con.execute("RESET max_parallel_workers_per_gather")
         findings = con.execute("SELECT check_name, table_name, violations FROM vigil_check()").fetchall()
         print(f"  vigil_check() finds {findings}")
