@@ -20,18 +20,34 @@
 #include <type_traits>
 
 #include "pg_extension/pg_headers.hpp"
+#include "vigil/error.hpp"
 
 namespace vigil::pg {
 
-class PgError : public std::exception {
+// A PostgreSQL error as a C++ exception.  It is a vigil::Error too, with the core's code for
+// the classes the core must tell apart (a cancellation, damaged storage found by a checker), so
+// core code can decide what to do with it; dispatch() still re-raises PostgreSQL's own error.
+class PgError : public Error {
  public:
-  explicit PgError(ErrorData* data) : data_(data) {}
+  explicit PgError(ErrorData* data)
+      : Error(code_for(data),
+              data != nullptr && data->message != nullptr ? data->message : "PostgreSQL error"),
+        data_(data) {}
   ErrorData* data() const noexcept { return data_; }
-  const char* what() const noexcept override {
-    return data_ != nullptr && data_->message != nullptr ? data_->message : "PostgreSQL error";
-  }
 
  private:
+  static ErrorCode code_for(const ErrorData* data) {
+    if (data == nullptr) return ErrorCode::kEngineError;
+    switch (data->sqlerrcode) {
+      case ERRCODE_QUERY_CANCELED:
+        return ErrorCode::kQueryCanceled;
+      case ERRCODE_DATA_CORRUPTED:
+      case ERRCODE_INDEX_CORRUPTED:
+        return ErrorCode::kDataCorrupted;
+      default:
+        return ErrorCode::kEngineError;
+    }
+  }
   ErrorData* data_;  // palloc'd in the caller's memory context by CopyErrorData()
 };
 

@@ -29,7 +29,7 @@ ErrorCode code_for(int rc) {
       return ErrorCode::kIoError;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return ErrorCode::kDataException;
+      return ErrorCode::kDataCorrupted;
     default:
       return ErrorCode::kEngineError;
   }

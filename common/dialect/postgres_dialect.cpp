@@ -4,6 +4,7 @@
 // another schema of the search_path are never picked up.
 #include "dialect/postgres_dialect.hpp"
 
+#include "schema/introspect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/session.hpp"
 
@@ -183,6 +184,110 @@ WHERE e.extname = 'vigil')sql";
                 "Run ALTER EXTENSION vigil UPDATE, or drop and create the extension.");
   }
   return quote_identifier(cursor->get(0).to_text()) + "." + quote_identifier(table.name);
+}
+
+// --- integrity checks -------------------------------------------------------------------------
+
+// Constraints of an ordinary table do not cover its inheritance children (those are tables of
+// their own), as PostgreSQL's referential triggers read `ONLY parent`; a partitioned table is
+// read whole.
+std::string PostgresDialect::table_source(const TableRef& table, const std::string& kind) const {
+  if (kind == "partitioned") return qualified(table);
+  return "ONLY " + qualified(table);
+}
+
+// ctid is unique within one relation: a partitioned table adds the partition.
+std::vector<Dialect::LocatorColumn> PostgresDialect::row_locator(const Table& table) const {
+  if (table.kind == "partitioned") {
+    return {{"partition", "tableoid::pg_catalog.regclass::text"}, {"ctid", "ctid::text"}};
+  }
+  return {{"ctid", "ctid::text"}};
+}
+
+// NOT EXISTS: planned as a hash (or merge) anti-join.
+Dialect::AntiJoin PostgresDialect::anti_join(const std::string& child_from,
+                                             const std::string& parent_from,
+                                             const std::string& join, const std::string&) const {
+  return {child_from, "NOT EXISTS (SELECT 1 FROM " + parent_from + " AS p WHERE " + join + ")"};
+}
+
+// Every PostgreSQL value has its column's type.
+std::string PostgresDialect::storage_class_sql(const Table&, const std::string&) const {
+  return {};
+}
+
+// pg_sequence_last_value() is NULL until the sequence is first used: then it gives its start.
+std::string PostgresDialect::sequence_state_sql(const TableRef&) const {
+  return R"sql(
+SELECT CASE WHEN v.last IS NULL THEN s.seqstart ELSE v.last + s.seqincrement END, s.seqincrement
+FROM pg_catalog.pg_sequence s,
+     LATERAL (SELECT pg_catalog.pg_sequence_last_value(s.seqrelid) AS last) v
+WHERE s.seqrelid = $1::pg_catalog.regclass)sql";
+}
+
+// amcheck, when the extension is installed in the database: verify_heapam() on every heap of
+// the table (each leaf partition), bt_index_check() on each valid B-tree index; `full` adds
+// the TOAST check and heapallindexed.  bt_index_check() reports corruption as an error
+// (XX002), which the check turns into a finding.
+Dialect::PhysicalPlan PostgresDialect::physical_plan(Session& session,
+                                                     const std::vector<TableRef>& tables,
+                                                     bool full) const {
+  PhysicalPlan plan;
+  const Value schema = session.scalar(R"sql(
+SELECT n.nspname::text FROM pg_catalog.pg_extension e
+JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck')sql");
+  if (schema.is_null()) {
+    plan.available = false;
+    plan.unavailable_detail =
+        "amcheck is not installed in this database: CREATE EXTENSION amcheck enables the "
+        "physical check (verify_heapam, bt_index_check)";
+    return plan;
+  }
+  const std::string amcheck = quote_identifier(schema.to_text());
+  static const char* const kTargets = R"sql(
+WITH rel AS (
+  SELECT c.oid, c.relkind FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relname = $2),
+leaves AS (
+  SELECT t.relid FROM rel, LATERAL pg_catalog.pg_partition_tree(rel.oid) t
+  WHERE rel.relkind = 'p' AND t.isleaf
+  UNION ALL
+  SELECT rel.oid FROM rel WHERE rel.relkind <> 'p')
+SELECT 'heap', l.relid::bigint, l.relid::pg_catalog.regclass::text
+FROM leaves l JOIN pg_catalog.pg_class c ON c.oid = l.relid
+WHERE c.relkind IN ('r', 'm')
+UNION ALL
+SELECT 'btree', i.indexrelid::bigint, i.indexrelid::pg_catalog.regclass::text
+FROM leaves l
+JOIN pg_catalog.pg_index i ON i.indrelid = l.relid
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+WHERE am.amname = 'btree' AND ic.relkind = 'i' AND i.indisvalid AND i.indisready
+ORDER BY 1 DESC, 3)sql";
+  const std::vector<TableRef> all = tables.empty() ? list_user_tables(session) : tables;
+  for (const auto& table : all) {
+    auto cursor = session.query(kTargets, {Value::text(table.schema), Value::text(table.name)});
+    while (cursor->next()) {
+      PhysicalStep step;
+      step.table = table;
+      step.params = {Value::integer(cursor->get(1).to_integer()), Value::boolean(full)};
+      step.object = cursor->get(2).to_text();
+      if (cursor->get(0).to_text() == "heap") {
+        step.sql =
+            "SELECT NULL::text, NULL::text, '(' || blkno || ',' || offnum || ')', msg FROM " +
+            amcheck + ".verify_heapam($1::pg_catalog.oid::pg_catalog.regclass, " +
+            "check_toast => $2)";
+        step.locator_name = "ctid";
+      } else {
+        step.sql = "SELECT NULL::text, NULL::text, NULL::text, NULL::text FROM " + amcheck +
+                   ".bt_index_check($1::pg_catalog.oid::pg_catalog.regclass, $2)";
+        step.error_is_finding = true;
+      }
+      plan.steps.push_back(std::move(step));
+    }
+  }
+  return plan;
 }
 
 }  // namespace vigil

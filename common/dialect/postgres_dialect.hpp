@@ -24,6 +24,21 @@ class PostgresDialect final : public Dialect {
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
+  std::string table_source(const TableRef& table, const std::string& kind) const override;
+  std::vector<LocatorColumn> row_locator(const Table& table) const override;
+  bool primary_key_may_be_null(const Table&) const override { return false; }
+  AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
+                     const std::string& join, const std::string& parent_column) const override;
+  std::string storage_class_sql(const Table& table,
+                                const std::string& quoted_column) const override;
+  // PostgreSQL 15 does not fold IS NULL on NOT NULL columns.
+  std::string null_test_sql(const std::string& quoted_column) const override {
+    return quoted_column + " IS NULL";
+  }
+  bool enforces_valid_unique_indexes() const override { return true; }
+  std::string sequence_state_sql(const TableRef& table) const override;
+  PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
+                             bool full) const override;
 };
 
 const PostgresDialect& postgres_dialect();

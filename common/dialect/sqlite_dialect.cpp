@@ -1,7 +1,10 @@
 // common/dialect/sqlite_dialect.cpp
 #include "dialect/sqlite_dialect.hpp"
 
+#include <fmt/format.h>
+
 #include "schema/create_table_parser.hpp"
+#include "sql/lexer.hpp"
 #include "vigil/functions.hpp"
 #include "vigil/session.hpp"
 
@@ -142,6 +145,97 @@ std::string SqliteDialect::own_table(Session& session, const OwnTable& table, bo
   ddl += ")";
   session.exec(ddl);
   return qualified;
+}
+
+// --- integrity checks -------------------------------------------------------------------------
+
+std::string SqliteDialect::table_source(const TableRef& table, const std::string&) const {
+  return qualified(table);
+}
+
+// The rowid, under the first of its three names that no column of the table hides.
+std::vector<Dialect::LocatorColumn> SqliteDialect::row_locator(const Table& table) const {
+  if (table.without_rowid) return {};
+  for (const char* name : {"rowid", "_rowid_", "oid"}) {
+    bool hidden = false;
+    for (const auto& c : table.columns) {
+      if (sql::ascii_lower(c.name) == name) hidden = true;
+    }
+    if (!hidden) return {{"rowid", name}};
+  }
+  return {};
+}
+
+// SQLite (3.40) runs NOT EXISTS as a correlated subquery, once per row, several times slower
+// than the LEFT JOIN it plans as a nested loop over the parent's key; both mean the same.
+Dialect::AntiJoin SqliteDialect::anti_join(const std::string& child_from,
+                                           const std::string& parent_from, const std::string& join,
+                                           const std::string& parent_column) const {
+  return {fmt::format("{} LEFT JOIN {} AS p ON {}", child_from, parent_from, join),
+          fmt::format("p.{} IS NULL", parent_column)};
+}
+
+// Only an INTEGER PRIMARY KEY (the rowid itself) or the key of a WITHOUT ROWID table refuses
+// NULL; any other primary key of a rowid table accepts it
+// (https://sqlite.org/lang_createtable.html).
+bool SqliteDialect::primary_key_may_be_null(const Table& table) const {
+  if (table.without_rowid || table.primary_key.empty()) return false;
+  if (table.primary_key.size() == 1) {
+    const Column* column = table.find_column(table.primary_key[0]);
+    if (column != nullptr && sql::ascii_lower(column->declared_type) == "integer") return false;
+  }
+  return true;
+}
+
+// STRICT tables hold only values of the declared type; other tables hold any storage class.
+std::string SqliteDialect::storage_class_sql(const Table& table,
+                                             const std::string& quoted_column) const {
+  if (table.strict) return {};
+  return "typeof(" + quoted_column + ")";
+}
+
+// AUTOINCREMENT takes the largest rowid recorded in sqlite_sequence, plus one.
+std::string SqliteDialect::sequence_state_sql(const TableRef& table) const {
+  return "SELECT coalesce((SELECT seq FROM " + quote_identifier(table.schema) +
+         ".sqlite_sequence WHERE name = ?2), 0) + 1, 1";
+}
+
+// PRAGMA quick_check (integrity_check when full) of one table, or of the whole database, where
+// the problems of a table's b-tree or indexes are attributed to it by the name the message
+// ends with.  NOT NULL, CHECK and UNIQUE failures are left to not_null, check_constraint and
+// unique_duplicate.
+Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<TableRef>& tables,
+                                                   bool full) const {
+  const std::string pragma = full ? "integrity_check" : "quick_check";
+  const std::string reported_elsewhere = "q." + pragma + " <> 'ok' AND q." + pragma +
+                                         " NOT LIKE 'NULL value in %' AND q." + pragma +
+                                         " NOT LIKE 'CHECK constraint failed in %' AND q." +
+                                         pragma + " NOT LIKE 'non-unique entry in index %'";
+  // "row 5 missing from index i": the row is known.
+  const std::string rowid = "CASE WHEN q." + pragma + " LIKE 'row % missing from index %' THEN " +
+                            "CAST(substr(q." + pragma + ", 5) AS INTEGER) END";
+  PhysicalPlan plan;
+  if (tables.empty()) {
+    PhysicalStep step;
+    step.sql =
+        "SELECT 'main', (SELECT s.tbl_name FROM main.sqlite_schema AS s WHERE s.type = "
+        "'index' AND substr(q." +
+        pragma + ", -(length(s.name) + 7)) = ' index ' || s.name), " + rowid + ", q." + pragma +
+        " FROM main.pragma_" + pragma + " AS q WHERE " + reported_elsewhere;
+    step.locator_name = "rowid";
+    plan.steps.push_back(std::move(step));
+    return plan;
+  }
+  for (const auto& table : tables) {
+    PhysicalStep step;
+    step.table = table;
+    step.sql = fmt::format("SELECT NULL, NULL, {0}, q.{1} FROM pragma_{1}(?1, ?2) AS q WHERE {2}",
+                           rowid, pragma, reported_elsewhere);
+    step.params = {Value::text(table.name), Value::text(table.schema)};
+    step.locator_name = "rowid";
+    plan.steps.push_back(std::move(step));
+  }
+  return plan;
 }
 
 }  // namespace vigil

@@ -22,6 +22,20 @@ class SqliteDialect final : public Dialect {
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
+  std::string table_source(const TableRef& table, const std::string& kind) const override;
+  std::vector<LocatorColumn> row_locator(const Table& table) const override;
+  bool primary_key_may_be_null(const Table& table) const override;
+  AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
+                     const std::string& join, const std::string& parent_column) const override;
+  std::string storage_class_sql(const Table& table,
+                                const std::string& quoted_column) const override;
+  std::string null_test_sql(const std::string& quoted_column) const override {
+    return "typeof(" + quoted_column + ") = 'null'";
+  }
+  bool enforces_valid_unique_indexes() const override { return false; }
+  std::string sequence_state_sql(const TableRef& table) const override;
+  PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
+                             bool full) const override;
 };
 
 const SqliteDialect& sqlite_dialect();

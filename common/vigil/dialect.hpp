@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/model.hpp"
 #include "vigil/value.hpp"
@@ -85,6 +86,67 @@ class Dialect {
   // params: schema, table.  One row: total_bytes (NULL if unknown), index_count, dead_rows,
   // last_analyze (timestamp text), page_count -- NULL where the engine has no such figure.
   virtual std::string table_stats_sql() const = 0;
+
+  // --- integrity checks (common/integrity/) ---------------------------------------------------
+
+  // The relation to read in FROM: `kind` as find_table_sql() reports it.  PostgreSQL reads an
+  // ordinary table with ONLY (constraints of a table do not cover its inheritance children,
+  // which are checked as tables of their own); a partitioned table is read whole.
+  virtual std::string table_source(const TableRef& table, const std::string& kind) const = 0;
+  // What identifies a row when there is no primary key (or a key value is NULL): JSON name and
+  // SQL expression, read from `table` (unaliased).  PostgreSQL: ctid (and the partition of a
+  // partitioned table); SQLite: the rowid under a name no column hides (none WITHOUT ROWID).
+  struct LocatorColumn {
+    std::string name;
+    std::string sql;
+  };
+  virtual std::vector<LocatorColumn> row_locator(const Table& table) const = 0;
+  // Whether a primary key value of `table` can be NULL (SQLite: a rowid table whose key is not
+  // the rowid), so that rows must also be located by row_locator().
+  virtual bool primary_key_may_be_null(const Table& table) const = 0;
+  // The rows of `child_from` (a FROM item aliased c) without a row of `parent_from` (aliased p)
+  // for which `join` holds: a FROM clause and a WHERE condition.  `parent_column` is a column
+  // of p in `join`.  Each engine gets the form its planner runs as a real anti-join.
+  struct AntiJoin {
+    std::string from;
+    std::string condition;
+  };
+  virtual AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
+                             const std::string& join, const std::string& parent_column) const = 0;
+  // An SQL expression giving the storage class of `quoted_column` ('null', 'integer', 'real',
+  // 'text', 'blob'), or "" when the engine stores every value in the column's declared type.
+  virtual std::string storage_class_sql(const Table& table,
+                                        const std::string& quoted_column) const = 0;
+  // A test that `quoted_column` is NULL which the planner cannot fold away: SQLite rewrites
+  // `x IS NULL` to false when x is declared NOT NULL, which is exactly what not_null doubts.
+  virtual std::string null_test_sql(const std::string& quoted_column) const = 0;
+  // Whether the engine enforces every unique index it reports as valid, so that only invalid
+  // ones can hold duplicates (PostgreSQL); SQLite's can hold them after corruption.
+  virtual bool enforces_valid_unique_indexes() const = 0;
+  // params: sequence (Column::sequence), table name.  One row: the value the sequence gives
+  // next, and its increment (negative for a descending sequence).
+  virtual std::string sequence_state_sql(const TableRef& table) const = 0;
+
+  // The engine's physical checker.  Each step is one statement whose rows are
+  //   table_schema, table_name (NULL: the step's own table), locator text (NULL if none), message
+  // with the problems the checker found (a row whose message is NULL is no problem); messages
+  // about NOT NULL, CHECK and UNIQUE failures, which other checks report, are left out.
+  struct PhysicalStep {
+    TableRef table;  // the user table checked; empty name: the whole database
+    std::string sql;
+    Params params;
+    std::string locator_name;       // JSON name of the locator column: "ctid", "rowid"
+    bool error_is_finding = false;  // a kDataCorrupted error of this step is a finding
+    std::string object;             // what the step checks, named in such a finding
+  };
+  struct PhysicalPlan {
+    bool available = true;
+    std::string unavailable_detail;  // how to enable the checker, when it is not available
+    std::vector<PhysicalStep> steps;
+  };
+  // `tables` empty: the whole database (every user table); `full`: the slower, complete check.
+  virtual PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
+                                     bool full) const = 0;
 };
 
 }  // namespace vigil

@@ -23,6 +23,7 @@ constexpr int kSqliteNomem = 7;      // SQLITE_NOMEM
 constexpr int kSqliteIoerr = 10;     // SQLITE_IOERR
 constexpr int kSqliteMismatch = 20;  // SQLITE_MISMATCH
 constexpr int kSqliteInternal = 2;   // SQLITE_INTERNAL
+constexpr int kSqliteCorrupt = 11;   // SQLITE_CORRUPT
 
 constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kInvalidParameter, "22023", kSqliteError},
@@ -44,6 +45,7 @@ constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kOutOfMemory, "53200", kSqliteNomem},
     {ErrorCode::kIoError, "58030", kSqliteIoerr},
     {ErrorCode::kEngineError, "38000", kSqliteError},
+    {ErrorCode::kDataCorrupted, "XX001", kSqliteCorrupt},
     {ErrorCode::kInternal, "XX000", kSqliteInternal},
 };
 

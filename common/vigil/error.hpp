@@ -30,6 +30,7 @@ enum class ErrorCode {
   kOutOfMemory,            // 53200 out_of_memory
   kIoError,                // 58030 io_error
   kEngineError,            // 38000 external_routine_exception: the engine refused a statement
+  kDataCorrupted,          // XX001 data_corrupted: the engine found damaged storage
   kInternal,               // XX000 internal_error: a bug in vigil
 };
 

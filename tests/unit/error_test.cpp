@@ -42,6 +42,7 @@ const Expected kExpected[] = {
     {ErrorCode::kOutOfMemory, "53200", SQLITE_NOMEM},
     {ErrorCode::kIoError, "58030", SQLITE_IOERR},
     {ErrorCode::kEngineError, "38000", SQLITE_ERROR},
+    {ErrorCode::kDataCorrupted, "XX001", SQLITE_CORRUPT},
     {ErrorCode::kInternal, "XX000", SQLITE_INTERNAL},
 };
 

@@ -1,0 +1,236 @@
+// tests/unit/integrity_test.cpp
+//
+// The integrity core (common/integrity/): row keys and details as both engines show them, the
+// order that picks sample_keys, the registry of check kinds and its extension point, and
+// vigil_check()/vigil_check_rows() end to end on SQLite, with an interrupt.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "integrity/check_kind.hpp"
+#include "integrity/probe.hpp"
+#include "schema/introspect.hpp"
+#include "sqlite_extension/sqlite_session.hpp"
+#include "vigil/dialect.hpp"
+#include "vigil/error.hpp"
+
+extern "C" int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+
+namespace {
+
+using vigil::Row;
+using vigil::Value;
+namespace integrity = vigil::integrity;
+
+using Rows = std::vector<std::vector<std::string>>;
+
+class Db {
+ public:
+  Db() {
+    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
+    char* err = nullptr;
+    if (sqlite3_vigil_init(db_, &err, nullptr) != SQLITE_OK) {
+      sqlite3_free(err);
+      throw std::runtime_error("sqlite3_vigil_init");
+    }
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  sqlite3* db() const { return db_; }
+
+  void must(const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    const std::string msg = err != nullptr ? err : "";
+    sqlite3_free(err);
+    ASSERT_EQ(rc, SQLITE_OK) << msg << "\n" << sql;
+  }
+
+  // Rows of one statement, NULL as "<null>"; on failure throws with SQLite's message, and
+  // last_rc() keeps the code.
+  Rows rows(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+    Rows out;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const auto* p = sqlite3_column_text(stmt, i);
+        row.push_back(p == nullptr ? "<null>" : reinterpret_cast<const char*>(p));
+      }
+      out.push_back(std::move(row));
+    }
+    last_rc_ = rc;
+    const std::string message = sqlite3_errmsg(db_);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) throw std::runtime_error(message);
+    return out;
+  }
+
+  int last_rc() const { return last_rc_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  int last_rc_ = SQLITE_OK;
+};
+
+TEST(IntegrityFormat, JsonValues) {
+  EXPECT_EQ(integrity::json_value(Value::integer(-5)), "-5");
+  EXPECT_EQ(integrity::json_value(Value::real(0.1)), "0.1");
+  EXPECT_EQ(integrity::json_value(Value::real(2.0)), "2");
+  EXPECT_EQ(integrity::json_value(Value::numeric("12.50")), "12.50");
+  EXPECT_EQ(integrity::json_value(Value::boolean(true)), "true");
+  EXPECT_EQ(integrity::json_value(Value::null()), "null");
+  EXPECT_EQ(integrity::json_value(Value::text("a\"b\\c\n\x01")), "\"a\\\"b\\\\c\\n\\u0001\"");
+  EXPECT_EQ(integrity::json_value(Value::blob(std::string("\x00\xff", 2))), "\"\\\\x00ff\"");
+  EXPECT_EQ(integrity::json_object({"video_id", "frame"}, {Value::integer(1), Value::integer(3)}),
+            "{\"video_id\": 1, \"frame\": 3}");
+  EXPECT_EQ(integrity::json_object({"ctid"}, {Value::text("(0,1)")}), "{\"ctid\": \"(0,1)\"}");
+}
+
+TEST(IntegrityFormat, DetailValues) {
+  EXPECT_EQ(integrity::detail_tuple({"a", "b"}, {Value::integer(1), Value::null()}),
+            "(a, b)=(1, NULL)");
+  EXPECT_EQ(integrity::detail_value(Value::text("x")), "'x'");
+  const std::string long_text(100, 'y');
+  EXPECT_EQ(integrity::detail_value(Value::text(long_text)), "'" + std::string(60, 'y') + "...'");
+  // A cut never splits a UTF-8 sequence: 59 ASCII bytes, then a two-byte character.
+  const std::string utf8 = std::string(59, 'a') + "\xc3\xa9" + "zzz";
+  EXPECT_EQ(integrity::detail_value(Value::text(utf8)), "'" + std::string(59, 'a') + "...'");
+}
+
+TEST(IntegrityFormat, ValuesOrderAsInSqlite) {
+  using integrity::compare_values;
+  EXPECT_LT(compare_values(Value::null(), Value::integer(-100)), 0);
+  EXPECT_LT(compare_values(Value::integer(2), Value::integer(10)), 0);
+  EXPECT_EQ(compare_values(Value::integer(2), Value::real(2.0)), 0);
+  EXPECT_LT(compare_values(Value::real(1.5), Value::integer(2)), 0);
+  EXPECT_LT(compare_values(Value::integer(999), Value::text("0")), 0);
+  EXPECT_LT(compare_values(Value::text("b"), Value::blob("a")), 0);
+  EXPECT_LT(compare_values(Value::text("B"), Value::text("a")), 0);  // bytes, not collation
+  EXPECT_TRUE(integrity::row_less({Value::integer(1), Value::integer(9)},
+                                  {Value::integer(2), Value::integer(0)}));
+  EXPECT_FALSE(integrity::row_less({Value::integer(1)}, {Value::integer(1)}));
+}
+
+TEST(IntegrityRegistry, KindsInReportingOrder) {
+  std::vector<std::string> names;
+  for (const auto& kind : integrity::check_kinds()) names.emplace_back(kind->name());
+  const std::vector<std::string> expected = {
+      "fk_orphan",     "not_null",        "check_constraint", "unique_duplicate",
+      "type_mismatch", "sequence_behind", "invalid_index",    "unvalidated_constraint",
+      "physical"};
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(integrity::find_check_kind("not_null").name(), "not_null");
+}
+
+TEST(IntegrityRegistry, UnknownCheckNamesTheKnownOnes) {
+  try {
+    integrity::find_check_kind("rule:confidence");  // no rule kind is registered yet
+    FAIL() << "no error";
+  } catch (const vigil::Error& e) {
+    EXPECT_EQ(e.code(), vigil::ErrorCode::kInvalidParameter);
+    EXPECT_STREQ(e.what(), "unknown check \"rule:confidence\"");
+    EXPECT_EQ(e.hint(),
+              "Known checks: fk_orphan, not_null, check_constraint, unique_duplicate, "
+              "type_mismatch, sequence_behind, invalid_index, unvalidated_constraint, physical.");
+  }
+}
+
+// The extension point: a kind serving a family of names ("rule:<name>"), planned and run with
+// the same Probe machinery as the built-in kinds.
+class RuleLikeKind final : public integrity::CheckKind {
+ public:
+  std::string_view name() const override { return "rule:"; }
+  bool handles(std::string_view check_name) const override {
+    return check_name.substr(0, 5) == "rule:";
+  }
+  void plan(integrity::CheckContext& context, const vigil::Table& table,
+            integrity::Probes& out) const override {
+    const vigil::Dialect& d = context.session.dialect();
+    const integrity::RowIdentity id = integrity::row_identity(d, table, "");
+    auto probe = std::make_unique<integrity::QueryProbe>();
+    probe->table_ = table.ref;
+    probe->sql = "SELECT " + id.select + ", confidence FROM " +
+                 d.table_source(table.ref, table.kind) + " WHERE NOT (confidence <= 0.99)";
+    probe->key_names = id.key_names;
+    probe->locator_names = id.locator_names;
+    probe->extra_count = 1;
+    integrity::Subject subject;
+    subject.check_name = "rule:confidence_cap";
+    subject.detail = "confidence <= 0.99";
+    probe->subjects_.push_back(subject);
+    probe->row_detail = [](std::size_t, const Row& extra) {
+      return "confidence=" + extra[0].to_text();
+    };
+    out.push_back(std::move(probe));
+  }
+};
+
+TEST(IntegrityRegistry, AKindOfTheRuleFamilyPlugsIntoTheProbes) {
+  Db db;
+  db.must(
+      "CREATE TABLE d (id INTEGER PRIMARY KEY, confidence REAL);"
+      "INSERT INTO d VALUES (1, 0.5), (2, 1.0), (3, 0.995), (4, NULL);");
+  vigil::sqlite::SqliteSession session(db.db());
+  const RuleLikeKind kind;
+  EXPECT_TRUE(kind.handles("rule:confidence_cap"));
+  EXPECT_FALSE(kind.handles("fk_orphan"));
+  integrity::CheckContext context{session, false, false, true};
+  integrity::Probes probes;
+  kind.plan(context, vigil::introspect_table(session, "d"), probes);
+  ASSERT_EQ(probes.size(), 1U);
+  auto cursor = probes[0]->run(session);
+  std::vector<std::string> seen;
+  while (cursor->next()) seen.push_back(cursor->row_key().bytes() + " " + cursor->detail());
+  const std::vector<std::string> expected = {"{\"id\": 2} confidence=1",
+                                             "{\"id\": 3} confidence=0.995"};
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(IntegrityFunctions, SampleKeysAreTheTenSmallestAndViolationsExact) {
+  Db db;
+  db.must(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));"
+      "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 25)"
+      "INSERT INTO c SELECT 100 - n, n FROM g;");
+  const Rows rows =
+      db.rows("SELECT check_name, table_name, violations, sample_keys FROM vigil_check()");
+  const Rows expected = {{"fk_orphan", "c", "25",
+                          "[{\"id\": 75}, {\"id\": 76}, {\"id\": 77}, {\"id\": 78}, {\"id\": 79}, "
+                          "{\"id\": 80}, {\"id\": 81}, {\"id\": 82}, {\"id\": 83}, {\"id\": 84}]"}};
+  EXPECT_EQ(rows, expected);
+  EXPECT_EQ(db.rows("SELECT count(*) FROM vigil_check_rows('fk_orphan', 'c')"), (Rows{{"25"}}));
+}
+
+int interrupt_at_once(void*) {
+  return 1;
+}
+
+TEST(IntegrityFunctions, AnInterruptStopsTheCheck) {
+  Db db;
+  db.must(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));"
+      "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 5000)"
+      "INSERT INTO c SELECT n, n FROM g;");
+  sqlite3_progress_handler(db.db(), 100, interrupt_at_once, nullptr);
+  EXPECT_THROW(db.rows("SELECT count(*) FROM vigil_check_rows('fk_orphan', 'c')"),
+               std::runtime_error);
+  EXPECT_EQ(db.last_rc(), SQLITE_INTERRUPT);
+  EXPECT_THROW(db.rows("SELECT count(*) FROM vigil_check()"), std::runtime_error);
+  EXPECT_EQ(db.last_rc(), SQLITE_INTERRUPT);
+  sqlite3_progress_handler(db.db(), 0, nullptr, nullptr);
+  EXPECT_EQ(db.rows("SELECT count(*) FROM vigil_check_rows('fk_orphan', 'c')"), (Rows{{"5000"}}));
+}
+
+}  // namespace
