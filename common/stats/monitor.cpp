@@ -56,7 +56,7 @@ std::vector<Row> take_snapshot(Session& session) {
   const std::string alerts = d.own_table(session, alerts_table(), true);
   const std::string insert_history = fmt::format(
       "INSERT INTO {} (recorded_at, metric, value, threshold, status, message) "
-      "VALUES ({}, {}, {}, {}, {}, {})",
+      "VALUES ({}, {}, CAST({} AS DOUBLE PRECISION), CAST({} AS DOUBLE PRECISION), {}, {})",
       history, d.param(1), d.param(2), d.param(3), d.param(4), d.param(5), d.param(6));
   const std::vector<Row> rows = health_rows(report);
   for (const Row& r : rows) {

@@ -93,8 +93,11 @@ class Normalizer {
   }
 
   void run(std::string_view sql) {
-    const std::vector<Token> tokens = sql::tokenize(sql);
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::vector<Token> tokens = sql::tokenize(sql);
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [](const Token& t) { return t.kind == TokenKind::kComment; }),
+                 tokens.end());
+    for (std::size_t i = skip_prepare(tokens); i < tokens.size(); ++i) {
       const Token& t = tokens[i];
       switch (t.kind) {
         case TokenKind::kComment:
@@ -136,6 +139,22 @@ class Normalizer {
   std::string take() { return std::move(out_); }
 
  private:
+  // PostgreSQL's `PREPARE name [(types)] AS statement` runs `statement`: the prefix goes, so an
+  // EXECUTE is counted with the same text as the statement written out.
+  static std::size_t skip_prepare(const std::vector<Token>& tokens) {
+    if (tokens.size() < 4 || !tokens[0].is_word("PREPARE")) return 0;
+    std::size_t i = 2;
+    if (tokens[i].is_punct('(')) {
+      int depth = 0;
+      for (; i < tokens.size(); ++i) {
+        if (tokens[i].is_punct('(')) ++depth;
+        if (tokens[i].is_punct(')') && --depth == 0) break;
+      }
+      ++i;
+    }
+    return i < tokens.size() && tokens[i].is_word("AS") ? i + 1 : 0;
+  }
+
   static bool next_is_number(const std::vector<Token>& tokens, std::size_t i) {
     while (i < tokens.size() && tokens[i].kind == TokenKind::kComment) ++i;
     return i < tokens.size() && tokens[i].kind == TokenKind::kNumber;

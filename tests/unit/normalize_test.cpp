@@ -119,6 +119,11 @@ const std::vector<Case> kCases = {
      "CURRENT_TIMESTAMP);",
      "insert into pgbench_history (tid, bid, aid, delta, mtime) values (?, ?, ?, ?, "
      "current_timestamp)"},
+    // PostgreSQL's PREPARE ... AS: the prepared statement is what runs
+    {"PREPARE q(int, text) AS SELECT * FROM t WHERE a = $1 AND b = $2",
+     "select * from t where a = ? and b = ?"},
+    {"prepare q as select 1", "select ?"},
+    {"PREPARE", "prepare"},
     // unterminated forms run to the end and still normalise
     {"SELECT 'unterminated", "select ?"},
     {"SELECT * FROM t WHERE a IN (1, 2", "select * from t where a in (?, ?"},
