@@ -73,6 +73,9 @@ HealthReading judge(Session& session, const MetricDef& def, std::optional<double
   HealthReading r;
   r.metric = def.metric;
   r.value = value;
+  if (def.setting != nullptr && def.rule != Rule::kSizeLimit) {
+    r.threshold = read_setting(session, def.setting);
+  }
   if (!value) {
     r.status = HealthStatus::kUnknown;
     r.message = with_detail(std::string(def.label) + ": not measured", detail);
@@ -100,7 +103,6 @@ HealthReading judge(Session& session, const MetricDef& def, std::optional<double
       break;
     }
     default:
-      r.threshold = read_setting(session, def.setting);
       break;
   }
   const bool crossed = def.rule == Rule::kBelow ? *value < *r.threshold : *value > *r.threshold;
@@ -188,15 +190,32 @@ std::string format_number(double value) {
   return fmt::format("{:.2f}", value);
 }
 
-HealthReport evaluate_health(Session& session) {
-  HealthReport report;
-  const auto findings = static_cast<double>(count_integrity_findings(session));
-  report.metrics.push_back(judge(session, metric_def("integrity_findings"), findings, ""));
-  query_metrics(session, report);
-  for (const HealthProbe& probe : session.dialect().health_probes()) {
-    session.check_interrupts();
-    const MetricDef& def = metric_def(probe.metric);
-    Row row;
+namespace {
+
+// A metric that cannot be read because the database itself is damaged (SQLite reports
+// SQLITE_CORRUPT as kDataException) is critical, not an error of vigil_health().
+HealthReading damaged(Session& session, const MetricDef& def, const Error& e) {
+  HealthReading r = judge(session, def, std::nullopt, e.what());
+  r.status = HealthStatus::kCritical;
+  r.message =
+      fmt::format("{}: cannot be measured, the database is damaged ({})", def.label, e.what());
+  return r;
+}
+
+HealthReading integrity_reading(Session& session) {
+  const MetricDef& def = metric_def("integrity_findings");
+  try {
+    return judge(session, def, static_cast<double>(count_integrity_findings(session)), "");
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kDataException) throw;
+    return damaged(session, def, e);
+  }
+}
+
+HealthReading probe_reading(Session& session, const HealthProbe& probe) {
+  const MetricDef& def = metric_def(probe.metric);
+  Row row;
+  try {
     if (probe.compute) {
       row = probe.compute(session);
     } else {
@@ -205,9 +224,24 @@ HealthReport evaluate_health(Session& session) {
       auto cursor = session.query(probe.sql, params);
       if (cursor->next()) row = {cursor->get(0), cursor->get(1)};
     }
-    const std::optional<double> value = row.empty() ? std::nullopt : number_or_empty(row[0]);
-    const std::string detail = row.size() > 1 ? row[1].to_text() : std::string();
-    report.metrics.push_back(judge(session, def, value, detail));
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kDataException) throw;
+    return damaged(session, def, e);
+  }
+  const std::optional<double> value = row.empty() ? std::nullopt : number_or_empty(row[0]);
+  const std::string detail = row.size() > 1 ? row[1].to_text() : std::string();
+  return judge(session, def, value, detail);
+}
+
+}  // namespace
+
+HealthReport evaluate_health(Session& session) {
+  HealthReport report;
+  report.metrics.push_back(integrity_reading(session));
+  query_metrics(session, report);
+  for (const HealthProbe& probe : session.dialect().health_probes()) {
+    session.check_interrupts();
+    report.metrics.push_back(probe_reading(session, probe));
   }
   int warnings = 0;
   int criticals = 0;
