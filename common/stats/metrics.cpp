@@ -14,7 +14,8 @@
 //         vigil_query_calls_total / _errors_total / _rows_total / _seconds_total
 //                      {fingerprint, query}        counters, the metrics_top_queries entries
 //                                                  of vigil_query_stats() by total time
-//       Every family has HELP and TYPE lines; label values are escaped (\\, \", \n) and the
+//       Every family has HELP and TYPE lines (counters are named with their _total suffix there
+//       too, as the 0.0.4 format's parsers expect); label values are escaped (\\, \", \n) and the
 //       query text is cut at 200 bytes.  with_tables = false leaves out the table statistics,
 //       whose exact row counts scan every table.  Serve it from any HTTP endpoint, e.g.
 //       `psql -Atc 'SELECT vigil_metrics()'` behind a textfile collector.
@@ -44,8 +45,8 @@ class Family {
       : name_(std::move(name)), type_(std::move(type)), help_(std::move(help)) {}
 
   // `labels` is the inside of {...} (already escaped), or "".
-  void add(const std::string& labels, double value, const char* suffix = "") {
-    samples_ += name_ + suffix;
+  void add(const std::string& labels, double value) {
+    samples_ += name_;
     if (!labels.empty()) samples_ += "{" + labels + "}";
     samples_ += " " + prometheus_number(value) + "\n";
   }
@@ -149,8 +150,7 @@ void table_families(Session& session, std::string& out) {
     for (std::size_t i = 0; i < exports.size(); ++i) {
       const std::size_t c = column_of[i];
       if (c >= row.size() || row[c].is_null()) continue;
-      const bool counter = i >= 6;
-      exports[i].family.add(l, static_cast<double>(row[c].to_integer()), counter ? "_total" : "");
+      exports[i].family.add(l, static_cast<double>(row[c].to_integer()));
     }
   }
   for (const auto& e : exports) e.family.write(out);
@@ -168,17 +168,21 @@ void query_families(Session& session, std::string& out) {
   sort_for_display(entries);
   const auto top = static_cast<std::size_t>(read_setting(session, "metrics_top_queries"));
   if (entries.size() > top) entries.resize(top);
-  Family calls("vigil_query_calls", "counter", "Completed executions of each normalised query.");
-  Family errors("vigil_query_errors", "counter", "Failed executions of each normalised query.");
-  Family rows("vigil_query_rows", "counter", "Rows returned or changed by each normalised query.");
-  Family seconds("vigil_query_seconds", "counter", "Execution time of each normalised query.");
+  Family calls("vigil_query_calls_total", "counter",
+               "Completed executions of each normalised query.");
+  Family errors("vigil_query_errors_total", "counter",
+                "Failed executions of each normalised query.");
+  Family rows("vigil_query_rows_total", "counter",
+              "Rows returned or changed by each normalised query.");
+  Family seconds("vigil_query_seconds_total", "counter",
+                 "Execution time of each normalised query.");
   for (const auto& e : entries) {
     const std::string l =
         label("fingerprint", fingerprint_hex(e.fingerprint)) + "," + label("query", e.query, 200);
-    calls.add(l, static_cast<double>(e.counters.calls), "_total");
-    if (store->counts_errors()) errors.add(l, static_cast<double>(e.counters.errors), "_total");
-    rows.add(l, static_cast<double>(e.counters.rows), "_total");
-    seconds.add(l, e.counters.total_ms / 1000.0, "_total");
+    calls.add(l, static_cast<double>(e.counters.calls));
+    if (store->counts_errors()) errors.add(l, static_cast<double>(e.counters.errors));
+    rows.add(l, static_cast<double>(e.counters.rows));
+    seconds.add(l, e.counters.total_ms / 1000.0);
   }
   calls.write(out);
   errors.write(out);
