@@ -75,9 +75,10 @@ constexpr std::size_t kLocalCacheMax = 1024;
 
 enum Track { kTrackNone, kTrackTop, kTrackAll };
 
-const struct config_enum_entry kTrackOptions[] = {
-    {"none", kTrackNone, false}, {"top", kTrackTop, false}, {"all", kTrackAll, false},
-    {nullptr, 0, false}};
+const struct config_enum_entry kTrackOptions[] = {{"none", kTrackNone, false},
+                                                  {"top", kTrackTop, false},
+                                                  {"all", kTrackAll, false},
+                                                  {nullptr, 0, false}};
 
 int max_statements = static_cast<int>(kDefaultMaxStatements);
 int track = kTrackTop;

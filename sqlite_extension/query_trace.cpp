@@ -1,26 +1,18 @@
 // sqlite_extension/query_trace.cpp
 #include "sqlite_extension/query_trace.hpp"
 
-#include <time.h>
-
 #include <cstring>
 #include <mutex>
 #include <new>
 #include <string>
 #include <unordered_map>
 
+#include "sqlite_extension/monotonic_clock.hpp"
 #include "stats/normalize.hpp"
 #include "vigil/error.hpp"
 
 namespace vigil::sqlite {
 namespace {
-
-// The extension's own monotonic clock, in nanoseconds.
-inline std::int64_t now_ns() noexcept {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
 
 // What vigil remembers about one prepared statement.
 struct StatementState {
@@ -32,7 +24,8 @@ struct StatementState {
   std::uint64_t generation = ~0ULL;
   bool has_columns = false;
   bool running = false;
-  std::int64_t started = 0;
+  int runs = 0;  // SQLITE_STMTSTATUS_RUN at the last run seen
+  std::uint64_t started = 0;
   std::int64_t rows = 0;
   std::int64_t changes_before = 0;
 };
@@ -43,7 +36,7 @@ constexpr std::size_t kMaxCachedStatements = 4096;
 
 class ConnectionStats final : public QueryStatsStore {
  public:
-  explicit ConnectionStats(sqlite3* db) : db_(db) {}
+  explicit ConnectionStats(sqlite3* db) : db_(db), clock_(monotonic_clock()) {}
 
   std::vector<QueryStatsEntry> entries() override { return table_.copy(); }
   std::int64_t reset() override {
@@ -98,7 +91,13 @@ class ConnectionStats final : public QueryStatsStore {
     const char* sql = sqlite3_sql(stmt);
     if (sql == nullptr) return;
     StatementState* state = state_of(stmt);
-    if (state == nullptr || state->sql_ptr != sql || state->sql != sql) {
+    // The same statement as cached: same text pointer, and its run counter one past the last
+    // run seen (a new statement at a reused address starts from 1).  Otherwise the text is
+    // compared, and normalised when it differs.
+    const int runs = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_RUN, 0);
+    const bool same =
+        state != nullptr && state->sql_ptr == sql && (runs == state->runs + 1 || state->sql == sql);
+    if (!same) {
       if (state == nullptr && statements_.size() >= kMaxCachedStatements) {
         statements_.clear();
         forget_last();
@@ -115,9 +114,10 @@ class ConnectionStats final : public QueryStatsStore {
       state->has_columns = sqlite3_column_count(stmt) > 0;
     }
     state->running = true;
+    state->runs = runs;
     state->rows = 0;
     if (!state->has_columns) state->changes_before = sqlite3_total_changes64(db_);
-    state->started = now_ns();
+    state->started = clock_.now();
   }
 
   void on_row(sqlite3_stmt* stmt) {
@@ -126,7 +126,7 @@ class ConnectionStats final : public QueryStatsStore {
   }
 
   void on_end(sqlite3_stmt* stmt) {
-    const std::int64_t ended = now_ns();
+    const std::uint64_t ended = clock_.now();
     StatementState* state = state_of(stmt);
     if (state == nullptr || !state->running) return;
     state->running = false;
@@ -136,13 +136,14 @@ class ConnectionStats final : public QueryStatsStore {
       state->entry = &table_.find_or_add(state->fingerprint, state->normalized);
       state->generation = table_.generation();
     }
-    record_execution(state->entry->counters, static_cast<double>(ended - state->started) / 1e6,
+    record_execution(state->entry->counters, clock_.ticks_to_ns(ended - state->started) / 1e6,
                      rows);
   }
 
   void on_close();
 
   sqlite3* db_;
+  const MonotonicClock& clock_;
   LocalQueryStats table_;
   std::unordered_map<sqlite3_stmt*, StatementState> statements_;
   sqlite3_stmt* last_stmt_ = nullptr;

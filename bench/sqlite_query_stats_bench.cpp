@@ -1,0 +1,142 @@
+// bench/sqlite_query_stats_bench.cpp
+//
+// The cost of vigil's query statistics in SQLite: a C loop of 1,000,000 prepared point selects
+// by primary key inside one transaction, on a connection without vigil and on one with vigil
+// loaded (sqlite3_trace_v2: vigil's clock at the start and end of every run, rows counted),
+// rounds alternated.  After each vigil round the benchmark checks that vigil counted every
+// call.  Goal: with vigil / without <= 1.05.
+//
+//   build/sqlite_query_stats_bench [rounds] [calls]     (defaults: 21 rounds, 1000000 calls)
+//
+// Prints each round, then the median of the per-round ratios and the ratio of the best rounds
+// (the least disturbed by other load on the machine).
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+extern "C" int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+
+namespace {
+
+constexpr int kRows = 100000;
+
+void must(int rc, sqlite3* db, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+    std::exit(1);
+  }
+}
+
+sqlite3* open_db(bool with_vigil) {
+  sqlite3* db = nullptr;
+  must(sqlite3_open(":memory:", &db), db, "open");
+  if (with_vigil) must(sqlite3_vigil_init(db, nullptr, nullptr), db, "vigil");
+  must(sqlite3_exec(
+           db,
+           "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER, filler TEXT);"
+           "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 100000)"
+           "INSERT INTO accounts SELECT n, n % 1000, hex(randomblob(40)) FROM g;",
+           nullptr, nullptr, nullptr),
+       db, "setup");
+  return db;
+}
+
+// Runs `calls` point selects; returns nanoseconds per call.
+double run(sqlite3* db, long calls) {
+  sqlite3_stmt* stmt = nullptr;
+  must(sqlite3_prepare_v2(db, "SELECT balance FROM accounts WHERE id = ?1", -1, &stmt, nullptr), db,
+       "prepare");
+  long long sum = 0;
+  const auto start = std::chrono::steady_clock::now();
+  must(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr), db, "begin");
+  for (long i = 0; i < calls; ++i) {
+    sqlite3_bind_int(stmt, 1, static_cast<int>((i * 7919) % kRows) + 1);
+    if (sqlite3_step(stmt) == SQLITE_ROW) sum += sqlite3_column_int(stmt, 0);
+    sqlite3_reset(stmt);
+  }
+  must(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
+  const auto end = std::chrono::steady_clock::now();
+  sqlite3_finalize(stmt);
+  if (sum < 0) std::printf("%lld\n", sum);  // keep the loop's work observable
+  return std::chrono::duration<double, std::nano>(end - start).count() / static_cast<double>(calls);
+}
+
+long long counted(sqlite3* db) {
+  sqlite3_stmt* s = nullptr;
+  must(sqlite3_prepare_v2(db,
+                          "SELECT calls, rows FROM vigil_query_stats() "
+                          "WHERE query = 'select balance from accounts where id = ?'",
+                          -1, &s, nullptr),
+       db, "stats");
+  long long calls = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    calls = sqlite3_column_int64(s, 0);
+    if (sqlite3_column_int64(s, 1) != calls) calls = -2;  // one row per call
+  }
+  sqlite3_finalize(s);
+  must(sqlite3_exec(db, "SELECT vigil_query_stats_reset()", nullptr, nullptr, nullptr), db,
+       "reset");
+  return calls;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 21;
+  const long calls = argc > 2 ? std::atol(argv[2]) : 1000000;
+  sqlite3* plain = open_db(false);
+  sqlite3* traced = open_db(true);
+  counted(traced);         // forget the setup statements
+  run(plain, calls / 10);  // warm-up
+  run(traced, calls / 10);
+  counted(traced);
+  std::vector<double> without;
+  std::vector<double> with;
+  bool all_counted = true;
+  std::printf("SQLite %s, %ld prepared point selects per round in one transaction\n",
+              sqlite3_libversion(), calls);
+  std::printf("%-6s %14s %14s %8s\n", "round", "without ns/op", "vigil ns/op", "ratio");
+  for (int r = 0; r < rounds; ++r) {
+    // Alternate which goes first, so that neither always runs on a warmer machine.
+    double a = 0;
+    double b = 0;
+    if (r % 2 == 0) {
+      a = run(plain, calls);
+      b = run(traced, calls);
+    } else {
+      b = run(traced, calls);
+      a = run(plain, calls);
+    }
+    const long long n = counted(traced);
+    if (n != calls) {
+      all_counted = false;
+      std::printf("round %d: vigil counted %lld calls, not %ld\n", r + 1, n, calls);
+    }
+    without.push_back(a);
+    with.push_back(b);
+    std::printf("%-6d %14.1f %14.1f %8.3f\n", r + 1, a, b, b / a);
+  }
+  std::vector<double> ratios;
+  for (std::size_t i = 0; i < with.size(); ++i) ratios.push_back(with[i] / without[i]);
+  std::printf("median ns/op: without %.1f, with vigil %.1f; median of the round ratios %.3f\n",
+              median(without), median(with), median(ratios));
+  std::printf("best rounds ns/op: without %.1f, with vigil %.1f; ratio %.3f (goal <= 1.05)\n",
+              *std::min_element(without.begin(), without.end()),
+              *std::min_element(with.begin(), with.end()),
+              *std::min_element(with.begin(), with.end()) /
+                  *std::min_element(without.begin(), without.end()));
+  std::printf("vigil counted every call: %s\n", all_counted ? "yes" : "NO");
+  sqlite3_close(plain);
+  sqlite3_close(traced);
+  return all_counted ? 0 : 1;
+}
