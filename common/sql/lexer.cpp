@@ -112,17 +112,21 @@ std::vector<Token> tokenize(std::string_view s) {
     } else if (c == '`') {
       i = scan_quoted(s, i, '`', false);
       kind = TokenKind::kQuotedName;
-    } else if (c == '[' && !out.empty() && out.back().offset + out.back().text.size() == i &&
-               (out.back().kind == TokenKind::kWord || out.back().kind == TokenKind::kQuotedName ||
-                out.back().kind == TokenKind::kParameter || out.back().is_punct(')') ||
-                out.back().is_punct(']'))) {
-      // Right after an operand, with no space: a PostgreSQL array subscript (a[1], f(x)[2]).
-      ++i;
-      kind = TokenKind::kPunct;
     } else if (c == '[') {
-      // SQLite's [identifier].
-      i = scan_quoted(s, i, ']', false);
-      kind = TokenKind::kQuotedName;
+      // Right after an operand, with no space: a PostgreSQL array subscript (a[1], f(x)[2]);
+      // anywhere else SQLite's [identifier].
+      const bool subscript =
+          !out.empty() && out.back().offset + out.back().text.size() == i &&
+          (out.back().kind == TokenKind::kWord || out.back().kind == TokenKind::kQuotedName ||
+           out.back().kind == TokenKind::kParameter || out.back().is_punct(')') ||
+           out.back().is_punct(']'));
+      if (subscript) {
+        ++i;
+        kind = TokenKind::kPunct;
+      } else {
+        i = scan_quoted(s, i, ']', false);
+        kind = TokenKind::kQuotedName;
+      }
     } else if (c == '$') {
       const std::size_t tag = dollar_tag_length(s, i);
       if (tag > 0) {

@@ -69,8 +69,10 @@ std::vector<Row> take_snapshot(Session& session) {
     Value action = Value::null();
     const bool alarming = m.status == HealthStatus::kWarning || m.status == HealthStatus::kCritical;
     const std::string severity = health_status_name(m.status);
-    if (alarming && open.id != 0 && open.severity == severity) {
-      action = Value::text("open");
+    const bool still_open = alarming && open.id != 0 && open.severity == severity;
+    const bool unchanged = !alarming && m.status != HealthStatus::kOk && open.id != 0;
+    if (still_open || unchanged) {
+      action = Value::text("open");  // unknown leaves an open alert as it is
     } else if (alarming) {
       if (open.id != 0) resolve(session, alerts, open.id, now);
       session.exec(fmt::format("INSERT INTO {} (raised_at, severity, metric, message) "
@@ -87,11 +89,9 @@ std::vector<Row> take_snapshot(Session& session) {
         session.query(notify, {Value::text(payload)})->next();
       }
       action = Value::text("raised");
-    } else if (m.status == HealthStatus::kOk && open.id != 0) {
+    } else if (open.id != 0) {
       resolve(session, alerts, open.id, now);
       action = Value::text("resolved");
-    } else if (open.id != 0) {
-      action = Value::text("open");
     }
     out.push_back(Row{now, Value::text(m.metric), Value::text(severity), action});
   }
@@ -131,13 +131,14 @@ const OwnTable& alerts_table() {
 std::string cron_schedule(std::int64_t s, bool seconds_supported) {
   if (seconds_supported && s >= 1 && s <= 59) return fmt::format("{} seconds", s);
   if (s > 0 && s % 60 == 0) {
-    const std::int64_t minutes = s / 60;
+    const std::int64_t minutes = s / 60;  // >= 1
     if (minutes == 1) return "* * * * *";
-    if (minutes < 60 && 60 % minutes == 0) return fmt::format("*/{} * * * *", minutes);
+    if (minutes > 1 && minutes < 60 && 60 % minutes == 0)
+      return fmt::format("*/{} * * * *", minutes);
     if (minutes % 60 == 0) {
       const std::int64_t hours = minutes / 60;
       if (hours == 1) return "0 * * * *";
-      if (hours < 24 && 24 % hours == 0) return fmt::format("0 */{} * * *", hours);
+      if (hours > 1 && hours < 24 && 24 % hours == 0) return fmt::format("0 */{} * * *", hours);
       if (hours == 24) return "0 0 * * *";
     }
   }

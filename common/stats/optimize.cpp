@@ -62,7 +62,7 @@ bool supports_some_fk(const Table& t, const Index& index) {
 // PostgreSQL cuts identifiers at 63 bytes; keep generated index names within that.
 std::string index_name(const Table& t, const ForeignKey& fk) {
   std::string name = t.ref.name + "_" + join(fk.columns, "_") + "_idx";
-  if (name.size() > 63) name = name.substr(0, 63);
+  if (name.size() > 63) name.resize(63);
   return name;
 }
 

@@ -83,7 +83,7 @@ class LocalQueryStats {
  public:
   struct Entry {
     std::string query;
-    QueryCounters counters;
+    QueryCounters counters{};
   };
 
   explicit LocalQueryStats(std::size_t max_entries = kDefaultMaxStatements)
