@@ -9,6 +9,11 @@
 # median tps of each, and the ratios; checks that vigil counted every transaction.
 # Goal: vigil >= 0.98 x base, and vigil >= pg_stat_statements.
 #
+# On a shared machine throughput swings with whatever else runs, so the script also measures
+# the server's CPU time per transaction: the user + system time of the backends, which the
+# postmaster collects when they exit (cutime + cstime in /proc/<postmaster>/stat), divided by
+# the transactions.  That figure depends far less on other load than tps does.
+#
 #   make && bench/pgbench_query_stats.sh [ROUNDS [SECONDS [SCALE]]]   (defaults: 7 20 5)
 #
 # vigil is preloaded from a private copy of the freshly built vigil.so (an absolute path in
@@ -38,15 +43,25 @@ pg() {  # pg INDEX command...
 cleanup() { for i in 0 1 2; do cluster "$i" stop || true; done; rm -f "${COUNTS:-}"; }
 trap cleanup EXIT
 
-declare -A TPS
+declare -A TPS CPU
 COUNTS=$(mktemp)
-run() {  # run INDEX -> prints tps; the vigil cluster's transactions are added up in $COUNTS
-  local out tps n
+TICK=$(getconf CLK_TCK)
+children_ticks() {  # CPU ticks of the cluster's exited children (cutime + cstime)
+  local pid
+  pid=$(head -1 "/tmp/vigil-bench-${PORTS[$1]}/data/postmaster.pid")
+  awk '{print $16 + $17}' "/proc/$pid/stat"
+}
+run() {  # run INDEX -> prints "tps cpu_us_per_transaction"; vigil's transactions go to $COUNTS
+  local out tps n before after
+  before=$(children_ticks "$1")
   out=$(pg "$1" pgbench -S -M prepared -c 2 -j 2 -T "$SECONDS_PER_RUN" -n 2>&1)
+  sleep 1  # the backends have exited and been collected
+  after=$(children_ticks "$1")
   tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")
   n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
   if [ "$1" = 1 ]; then echo "$n" >>"$COUNTS"; fi
-  printf "%.0f" "$tps"
+  awk -v t="$tps" -v d="$((after - before))" -v n="$n" -v hz="$TICK" \
+    'BEGIN {printf "%.0f %.2f", t, d / hz * 1e6 / n}'
 }
 
 for i in 0 1 2; do
@@ -66,13 +81,15 @@ for i in 0 1 2; do run "$i" >/dev/null; done
 
 echo "machine: $(nproc) cores, $(uname -sr), PostgreSQL $(pg_config --version | cut -d' ' -f2)"
 echo "pgbench -S -M prepared -c 2 -j 2 -T $SECONDS_PER_RUN, scale $SCALE, $ROUNDS rounds"
-printf "%-6s %12s %12s %20s\n" round base vigil pg_stat_statements
+printf "%-6s %22s %22s %22s\n" "" base vigil pg_stat_statements
+printf "%-6s %22s %22s %22s\n" round "tps  cpu-us/tx" "tps  cpu-us/tx" "tps  cpu-us/tx"
 for ((r = 1; r <= ROUNDS; r++)); do
   for k in 0 1 2; do
     i=$(((r + k) % 3))
-    TPS[$r,$i]=$(run "$i")
+    read -r TPS[$r,$i] CPU[$r,$i] <<<"$(run "$i")"
   done
-  printf "%-6s %12s %12s %20s\n" "$r" "${TPS[$r,0]}" "${TPS[$r,1]}" "${TPS[$r,2]}"
+  printf "%-6s %14s %7s %14s %7s %14s %7s\n" "$r" "${TPS[$r,0]}" "${CPU[$r,0]}" "${TPS[$r,1]}" \
+    "${CPU[$r,1]}" "${TPS[$r,2]}" "${CPU[$r,2]}"
 done
 
 counted=$(pg 1 psql -XAtc "SELECT calls FROM bench_query_stats()
@@ -80,10 +97,14 @@ counted=$(pg 1 psql -XAtc "SELECT calls FROM bench_query_stats()
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for i in 0 1 2; do
   MED[$i]=$(for ((r = 1; r <= ROUNDS; r++)); do echo "${TPS[$r,$i]}"; done | median)
+  MCPU[$i]=$(for ((r = 1; r <= ROUNDS; r++)); do echo "${CPU[$r,$i]}"; done | median)
 done
 echo "median tps: base ${MED[0]}, vigil ${MED[1]}, pg_stat_statements ${MED[2]}"
 awk -v b="${MED[0]}" -v v="${MED[1]}" -v p="${MED[2]}" 'BEGIN {
-  printf "vigil / base %.3f (goal >= 0.98), pg_stat_statements / base %.3f, vigil / pg_stat_statements %.3f (goal >= 1)\n", v / b, p / b, v / p }'
+  printf "  tps: vigil / base %.3f (goal >= 0.98), pg_stat_statements / base %.3f, vigil / pg_stat_statements %.3f (goal >= 1)\n", v / b, p / b, v / p }'
+echo "median server CPU per transaction (us): base ${MCPU[0]}, vigil ${MCPU[1]}, pg_stat_statements ${MCPU[2]}"
+awk -v b="${MCPU[0]}" -v v="${MCPU[1]}" -v p="${MCPU[2]}" 'BEGIN {
+  printf "  as throughput (base cpu / cpu): vigil %.3f (goal >= 0.98), pg_stat_statements %.3f; vigil costs %.2f us per statement, pg_stat_statements %.2f us\n", b / v, b / p, v - b, p - b }'
 total=$(awk '{s += $1} END {print s}' "$COUNTS")
 echo "vigil counted $counted executions of the select; pgbench ran $total transactions on its cluster"
 [ "$counted" = "$total" ] && echo "every transaction counted: yes" || { echo "every transaction counted: NO"; exit 1; }
