@@ -7,6 +7,7 @@
 #include "dialect/postgres_dialect.hpp"
 #include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_value.hpp"
+#include "pg_extension/query_stats_pg.hpp"
 #include "vigil/error.hpp"
 
 namespace vigil::pg {
@@ -219,6 +220,10 @@ void SpiSession::check_interrupts() {
 
 const Dialect& SpiSession::dialect() const {
   return postgres_dialect();
+}
+
+QueryStatsStore* SpiSession::query_stats() {
+  return query_stats_store();
 }
 
 }  // namespace vigil::pg

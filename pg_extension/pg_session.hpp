@@ -29,6 +29,7 @@ class SpiSession final : public Session {
   void rollback_to() override;
   void check_interrupts() override;
   const Dialect& dialect() const override;
+  QueryStatsStore* query_stats() override;
 
   // Disconnects from SPI; the memory context current before the constructor is current again.
   void finish();

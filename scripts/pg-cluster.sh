@@ -4,7 +4,12 @@
 #   scripts/pg-cluster.sh start [--preload]   initdb + start (as the postgres user; initdb
 #                                             refuses root), on a private socket directory and
 #                                             port, no TCP; --preload adds
-#                                             shared_preload_libraries = 'vigil'
+#                                             shared_preload_libraries = 'vigil' (query
+#                                             statistics), and pg_cron with
+#                                             cron.database_name = 'postgres' when the
+#                                             postgresql-15-cron package is installed
+#   scripts/pg-cluster.sh start --preload=LIBS   the same with exactly these libraries
+#                                             (benchmarks: --preload=pg_stat_statements)
 #   scripts/pg-cluster.sh stop                stop it and remove its files
 #   scripts/pg-cluster.sh env                 print the PG* variables that reach it
 #
@@ -37,7 +42,17 @@ case "${1:-}" in
       echo "port = $PORT"
       echo "fsync = off"
       echo "max_connections = 50"
-      if [ "${2:-}" = "--preload" ]; then echo "shared_preload_libraries = 'vigil'"; fi
+      case "${2:-}" in
+        --preload)
+          if [ -f "$(pg_config --pkglibdir)/pg_cron.so" ]; then
+            echo "shared_preload_libraries = 'vigil,pg_cron'"
+            echo "cron.database_name = 'postgres'"
+          else
+            echo "shared_preload_libraries = 'vigil'"
+          fi
+          ;;
+        --preload=*) echo "shared_preload_libraries = '${2#--preload=}'" ;;
+      esac
     } >>"$DIR/data/postgresql.conf"
     # The server must not inherit our open files: a lock held by the caller (flock) would
     # stay held for as long as the server runs.

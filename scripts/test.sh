@@ -3,7 +3,7 @@
 #
 # Installs missing Debian packages, builds both extensions, runs the GoogleTest unit tests,
 # the SQLite shell tests, installs the PostgreSQL extension, starts a throw-away PostgreSQL 15
-# cluster, runs pg_regress and the cross-engine conformance suite against it, and stops it.
+# cluster with shared_preload_libraries = 'vigil,pg_cron', runs pg_regress and the cross-engine conformance suite against it, and stops it.
 # Exits non-zero when any suite fails; the last line says how many suites passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,9 @@ make install >>build.log 2>&1 || { tail -50 build.log; exit 1; }
 
 export VIGIL_PG_PORT=${VIGIL_PG_PORT:-55432}
 eval "$(scripts/pg-cluster.sh env)"
-scripts/pg-cluster.sh start || exit 1
+# --preload: vigil's query statistics need shared_preload_libraries (and pg_cron, for
+# vigil_monitor_start, is preloaded too when it is installed).
+scripts/pg-cluster.sh start --preload || exit 1
 trap 'scripts/pg-cluster.sh stop' EXIT
 
 suite "unit tests (GoogleTest)" ctest --test-dir build --output-on-failure -j2
@@ -50,6 +52,8 @@ clients() {
    node side_by_side.js)
 }
 suite "client examples (Python, Node.js)" clients
+suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
+  /usr/bin/python3 tests/monitoring/run.py
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
 suite "fuzz (10 s per target)" scripts/fuzz.sh 10
 

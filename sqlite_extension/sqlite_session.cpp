@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dialect/sqlite_dialect.hpp"
+#include "sqlite_extension/query_trace.hpp"
 #include "vigil/error.hpp"
 
 namespace vigil::sqlite {
@@ -192,6 +193,16 @@ void SqliteSession::check_interrupts() {
 
 const Dialect& SqliteSession::dialect() const {
   return sqlite_dialect();
+}
+
+QueryStatsStore* SqliteSession::query_stats() {
+  QueryStatsStore* store = query_stats_of(db_);
+  if (store == nullptr) {
+    throw Error(ErrorCode::kPrerequisiteState,
+                "vigil does not record query statistics on this connection",
+                "Query statistics are recorded on connections that loaded vigil.");
+  }
+  return store;
 }
 
 }  // namespace vigil::sqlite

@@ -23,6 +23,7 @@ class SqliteSession final : public Session {
   void rollback_to() override;
   void check_interrupts() override;
   const Dialect& dialect() const override;
+  QueryStatsStore* query_stats() override;
 
   sqlite3* db() const { return db_; }
 

@@ -163,7 +163,14 @@ SELECT CASE WHEN c.relkind = 'p'
        s.n_dead_tup,
        pg_catalog.to_char(pg_catalog.timezone('UTC', GREATEST(s.last_analyze, s.last_autoanalyze)),
                           'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       c.relpages
+       c.relpages,
+       s.n_live_tup, s.seq_scan, s.idx_scan,
+       pg_catalog.to_char(pg_catalog.timezone('UTC', s.last_vacuum), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       pg_catalog.to_char(pg_catalog.timezone('UTC', s.last_autovacuum),
+                          'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       pg_catalog.to_char(pg_catalog.timezone('UTC', s.last_autoanalyze),
+                          'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       NULL::bigint
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid

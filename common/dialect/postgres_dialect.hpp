@@ -39,6 +39,24 @@ class PostgresDialect final : public Dialect {
   std::string sequence_state_sql(const TableRef& table) const override;
   PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
                              bool full) const override;
+
+  // common/dialect/postgres_monitoring.cpp
+  std::string_view engine_title() const override;
+  Value read_setting(Session& session, const std::string& name) const override;
+  void prepare_settings(Session& session) const override;
+  std::string now_sql() const override;
+  std::vector<HealthProbe> health_probes() const override;
+  std::string integrity_findings_sql() const override;
+  std::string notify_sql() const override;
+  bool check_scheduler(Session& session) const override;
+  std::string schedule_sql() const override;
+  std::string unschedule_sql() const override;
+  std::string function_prefix(Session& session) const override;
+  std::vector<StaleTable> stale_tables(Session& session) const override;
+  std::string unused_indexes_sql() const override;
+  std::vector<EngineAdvice> engine_advice(Session& session) const override;
+  std::string create_index_sql(const TableRef& table, const std::string& index,
+                               const std::vector<std::string>& columns) const override;
 };
 
 const PostgresDialect& postgres_dialect();

@@ -106,6 +106,9 @@ SELECT (SELECT sum(pgsize) FROM dbstat(?1, 1)
        NULL,
        NULL,
        (SELECT sum(pageno) FROM dbstat(?1, 1)
+        WHERE name = ?2 OR name IN (SELECT name FROM pragma_index_list(?2, ?1))),
+       NULL, NULL, NULL, NULL, NULL, NULL,
+       (SELECT sum(unused) FROM dbstat(?1, 1)
         WHERE name = ?2 OR name IN (SELECT name FROM pragma_index_list(?2, ?1))))sql";
 }
 

@@ -96,6 +96,12 @@ std::vector<Token> tokenize(std::string_view s) {
     } else if ((c == 'E' || c == 'e') && next == '\'') {
       i = scan_quoted(s, i + 1, '\'', true);
       kind = TokenKind::kString;
+    } else if ((c == 'U' || c == 'u') && next == '&' && i + 2 < s.size() &&
+               (s[i + 2] == '\'' || s[i + 2] == '"')) {
+      // PostgreSQL's Unicode-escape forms: U&'d\0061t' (a string), U&"d\0061t" (a name).
+      const char quote = s[i + 2];
+      i = scan_quoted(s, i + 2, quote, false);
+      kind = quote == '\'' ? TokenKind::kString : TokenKind::kQuotedName;
     } else if ((c == 'X' || c == 'x' || c == 'B' || c == 'b' || c == 'N' || c == 'n') &&
                next == '\'') {
       i = scan_quoted(s, i + 1, '\'', false);
@@ -107,10 +113,20 @@ std::vector<Token> tokenize(std::string_view s) {
       i = scan_quoted(s, i, '`', false);
       kind = TokenKind::kQuotedName;
     } else if (c == '[') {
-      // SQLite's [identifier]; PostgreSQL array subscripts never start a token after an
-      // operand in the places vigil lexes, and both read the same for our purposes.
-      i = scan_quoted(s, i, ']', false);
-      kind = TokenKind::kQuotedName;
+      // Right after an operand, with no space: a PostgreSQL array subscript (a[1], f(x)[2]);
+      // anywhere else SQLite's [identifier].
+      const bool subscript =
+          !out.empty() && out.back().offset + out.back().text.size() == i &&
+          (out.back().kind == TokenKind::kWord || out.back().kind == TokenKind::kQuotedName ||
+           out.back().kind == TokenKind::kParameter || out.back().is_punct(')') ||
+           out.back().is_punct(']'));
+      if (subscript) {
+        ++i;
+        kind = TokenKind::kPunct;
+      } else {
+        i = scan_quoted(s, i, ']', false);
+        kind = TokenKind::kQuotedName;
+      }
     } else if (c == '$') {
       const std::size_t tag = dollar_tag_length(s, i);
       if (tag > 0) {
@@ -179,7 +195,12 @@ std::string identifier_value(const Token& token) {
   if (token.kind != TokenKind::kQuotedName || token.text.size() < 2) return std::string(token.text);
   const char close = token.text.back();
   std::string out;
-  const std::string_view inner = token.text.substr(1, token.text.size() - 2);
+  // U&"..." keeps its escapes as written: only the prefix and the quotes go.
+  const bool unicode = token.text.size() >= 3 && (token.text[0] == 'U' || token.text[0] == 'u') &&
+                       token.text[1] == '&';
+  const std::size_t open = unicode ? 3 : 1;
+  if (token.text.size() < open + 1) return std::string(token.text);
+  const std::string_view inner = token.text.substr(open, token.text.size() - open - 1);
   for (std::size_t i = 0; i < inner.size(); ++i) {
     out.push_back(inner[i]);
     if (inner[i] == close && close != ']' && i + 1 < inner.size() && inner[i + 1] == close) ++i;

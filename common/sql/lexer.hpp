@@ -1,8 +1,10 @@
 // common/sql/lexer.hpp
 //
 // A small SQL lexer that understands the token forms of both engines: '' strings with doubled
-// quotes, E'' strings with backslash escapes, $tag$ dollar-quoted strings, "" / [] / `` quoted
-// identifiers, numbers (decimal, exponent, hex), parameters ($1, ?, ?1, :name, @name),
+// quotes, E'' strings with backslash escapes, U&'' strings, $tag$ dollar-quoted strings,
+// "" / [] / `` / U&"" quoted identifiers (a [ right after an operand is a PostgreSQL array
+// subscript, not a quoted name), numbers (decimal, exponent, hex), parameters ($1, ?, ?1, :name,
+// @name),
 // -- and /* */ comments (nested in PostgreSQL style), and multi-character operators.
 //
 // It never fails: an unterminated string or comment runs to the end of the input.  Tokens keep
@@ -23,7 +25,7 @@ enum class TokenKind {
   kNumber,
   kParameter,
   kOperator,
-  kPunct,  // ( ) , ; . [ ]
+  kPunct,  // ( ) , ; . [ ] (the [ of a subscript)
   kComment,
 };
 

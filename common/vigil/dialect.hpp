@@ -8,6 +8,7 @@
 // noted; flags may come back as booleans or 0/1 integers.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,31 @@ struct OwnTable {
   std::string name;
   std::vector<OwnColumn> columns;
   std::vector<std::string> table_constraints;  // portable: "PRIMARY KEY (a, b)", "UNIQUE (x)"
+};
+
+// A health metric only one engine has (common/stats/health.cpp evaluates it): either a query
+// returning one row (value real or NULL, detail text or NULL) -- given the metric's threshold as
+// its one parameter when takes_threshold -- or a computation.
+struct HealthProbe {
+  std::string metric;
+  std::string sql;
+  bool takes_threshold = false;
+  std::function<Row(Session&)> compute;  // used instead of sql when set
+};
+
+// A table whose planner statistics are missing or stale, for vigil_optimize().
+struct StaleTable {
+  TableRef table;
+  std::string reason;
+};
+
+// An engine-specific recommendation of vigil_optimize() (WAL mode, PRAGMA optimize, ...).
+struct EngineAdvice {
+  std::string action;
+  std::string target;
+  std::string reason;
+  std::string sql;
+  bool safe = false;  // vigil_optimize(true) applies it
 };
 
 class Dialect {
@@ -84,7 +110,9 @@ class Dialect {
   virtual std::string own_table(Session& session, const OwnTable& table, bool create) const = 0;
 
   // params: schema, table.  One row: total_bytes (NULL if unknown), index_count, dead_rows,
-  // last_analyze (timestamp text), page_count -- NULL where the engine has no such figure.
+  // last_analyze (timestamp text), page_count, live_rows, seq_scans, index_scans, last_vacuum,
+  // last_autovacuum, last_autoanalyze (timestamp text), free_bytes -- NULL where the engine has
+  // no such figure.
   virtual std::string table_stats_sql() const = 0;
 
   // --- integrity checks (common/integrity/) ---------------------------------------------------
@@ -147,6 +175,43 @@ class Dialect {
   // `tables` empty: the whole database (every user table); `full`: the slower, complete check.
   virtual PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
                                      bool full) const = 0;
+  // --- statistics, health and monitoring (common/stats/) ---------------------------------
+  // "PostgreSQL" / "SQLite", for messages.
+  virtual std::string_view engine_title() const = 0;
+  // The engine's value of vigil setting `name` (common/stats/settings.hpp), NULL when unset.
+  virtual Value read_setting(Session& session, const std::string& name) const = 0;
+  // Makes the settings visible where the engine keeps them in a table (SQLite: creates
+  // vigil_settings with the defaults); nothing where they are configuration (PostgreSQL).
+  virtual void prepare_settings(Session& session) const = 0;
+  // One row, one column: the current time as ISO-8601 UTC text.
+  virtual std::string now_sql() const = 0;
+  // The engine's own health metrics, in display order.
+  virtual std::vector<HealthProbe> health_probes() const = 0;
+  // One row, one column: how many integrity problems the engine reports by itself (see
+  // common/stats/integrity_hook.hpp).
+  virtual std::string integrity_findings_sql() const = 0;
+  // Sends $1 (text) on the channel vigil_alerts; "" where the engine has no notifications.
+  virtual std::string notify_sql() const = 0;
+  // The scheduler vigil_monitor_start() uses.  Throws kFeatureNotSupported / kPrerequisiteState
+  // with what to do when there is none; else returns whether it takes intervals in seconds.
+  virtual bool check_scheduler(Session& session) const = 0;
+  // params: job name, schedule, command → one row: the job id.
+  virtual std::string schedule_sql() const = 0;
+  // params: job name → one row: how many jobs were removed.
+  virtual std::string unschedule_sql() const = 0;
+  // The prefix that names vigil's functions from anywhere ("schema." or "").
+  virtual std::string function_prefix(Session& session) const = 0;
+  // User tables whose planner statistics are missing or stale.
+  virtual std::vector<StaleTable> stale_tables(Session& session) const = 0;
+  // params: none.  Rows: schema, table, index, reason -- indexes never used since the
+  // statistics were reset, not backing a constraint; "" where the engine keeps no usage counts.
+  virtual std::string unused_indexes_sql() const = 0;
+  // Engine-specific recommendations of vigil_optimize().
+  virtual std::vector<EngineAdvice> engine_advice(Session& session) const = 0;
+  // CREATE INDEX named `index` on `columns` of `table` (the engines put the schema on
+  // different names: PostgreSQL on the table, SQLite on the index).
+  virtual std::string create_index_sql(const TableRef& table, const std::string& index,
+                                       const std::vector<std::string>& columns) const = 0;
 };
 
 }  // namespace vigil

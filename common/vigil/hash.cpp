@@ -17,6 +17,10 @@ Hash128 xxh3_128(std::string_view bytes) {
   return {h.high64, h.low64};
 }
 
+std::uint64_t xxh3_64(std::string_view bytes) {
+  return XXH3_64bits(bytes.data(), bytes.size());
+}
+
 Hasher128::Hasher128() : state_(XXH3_createState()) {
   if (state_ == nullptr) throw std::bad_alloc();
   XXH3_128bits_reset(static_cast<XXH3_state_t*>(state_));

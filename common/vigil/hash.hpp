@@ -1,6 +1,7 @@
 // common/vigil/hash.hpp
 //
-// XXH3-128 (Debian's libxxhash), the one hash vigil uses for fingerprints and checksums.
+// XXH3 (Debian's libxxhash): 128 bits for schema fingerprints and checksums, 64 bits for query
+// fingerprints.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,9 @@ struct Hash128 {
 };
 
 Hash128 xxh3_128(std::string_view bytes);
+
+// XXH3-64: query fingerprints and cache keys, where 64 bits are plenty.
+std::uint64_t xxh3_64(std::string_view bytes);
 
 // Streaming XXH3-128.
 class Hasher128 {

@@ -22,6 +22,7 @@
 namespace vigil {
 
 class Dialect;
+class QueryStatsStore;
 
 class Cursor {
  public:
@@ -48,6 +49,10 @@ class Session {
 
   virtual void check_interrupts() = 0;
   virtual const Dialect& dialect() const = 0;
+
+  // The query statistics the host records (common/stats/query_stats.hpp), or nullptr when it
+  // records none.  May throw kPrerequisiteState saying what the host needs to record them.
+  virtual QueryStatsStore* query_stats() { return nullptr; }
 
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});
