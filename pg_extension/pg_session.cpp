@@ -3,6 +3,7 @@
 
 #include <exception>
 #include <string>
+#include <unordered_map>
 
 #include "dialect/postgres_dialect.hpp"
 #include "pg_extension/pg_guard.hpp"
@@ -161,11 +162,60 @@ void SpiSession::finish() {
   pg_call([] { SPI_finish(); });
 }
 
+namespace {
+
+// Plans of the parameterised statements (the core's catalog queries, run with different
+// names), kept for the backend's life: planning them again on every call cost more than
+// running them.  PostgreSQL's plan cache revalidates a kept plan when the objects it uses
+// change.  Statements without parameters (the checks' scans, whose text names the table)
+// are planned each time.  Bounded: past kMaxPlans, every plan is freed and the cache starts
+// again.
+constexpr std::size_t kMaxPlans = 128;
+
+std::unordered_map<std::string, SPIPlanPtr>& plan_cache() {
+  static std::unordered_map<std::string, SPIPlanPtr> cache;
+  return cache;
+}
+
+SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p) {
+  std::string key = text;
+  for (int i = 0; i < p.count; ++i) key += "\x1f" + std::to_string(p.types[i]);
+  auto& cache = plan_cache();
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxPlans) {
+    for (auto& entry : cache) {
+      SPIPlanPtr old = entry.second;
+      pg_call([old] { SPI_freeplan(old); });
+    }
+    cache.clear();
+  }
+  const char* cstr = text.c_str();
+  SPIPlanPtr plan = pg_call([cstr, p] {
+    SPIPlanPtr prepared = SPI_prepare_cursor(cstr, p.count, p.types, 0);
+    if (prepared == nullptr) {
+      elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
+    }
+    if (SPI_keepplan(prepared) != 0) elog(ERROR, "SPI_keepplan failed");
+    return prepared;
+  });
+  cache.emplace(std::move(key), plan);
+  return plan;
+}
+
+}  // namespace
+
 std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& params) {
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
+  if (p.count > 0) {
+    SPIPlanPtr plan = cached_plan(text, p);
+    Portal portal = pg_call([plan, p, read_only] {
+      return SPI_cursor_open(nullptr, plan, p.values, p.nulls, read_only);
+    });
+    return std::make_unique<SpiCursor>(portal);
+  }
   Portal portal = pg_call([cstr, p, read_only] {
     return SPI_cursor_open_with_args(nullptr, cstr, p.count, p.types, p.values, p.nulls, read_only,
                                      0);
