@@ -336,11 +336,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     print(f"integrity benchmark: {VIDEOS} videos, {DETECTIONS} detections, {ORPHANS} orphans; "
           f"median of {args.runs} runs; {platform.node()}, {os.cpu_count()} cores, "
           f"{time.strftime('%Y-%m-%d')}, load average {os.getloadavg()[0]:.1f}")
-    bench_sqlite(args.runs)
+    if not args.skip_sqlite:
+        bench_sqlite(args.runs)
     if not args.skip_postgres:
         bench_postgres(args.runs)
     return 0
