@@ -275,8 +275,10 @@ def bench_postgres(runs: int) -> None:
         con.execute("VACUUM ANALYZE")
         print(f"  loaded in {time.perf_counter() - t0:.1f} s")
 
+        # prepare=False: psycopg would otherwise prepare a statement run 5 times, and a
+        # prepared plan keeps the parallel settings it was planned under.
         def fetch(sql: str):
-            return lambda: con.execute(sql).fetchall()
+            return lambda: con.execute(sql, prepare=False).fetchall()
 
         hand_fk = ("SELECT c.id FROM detections c WHERE c.video_id IS NOT NULL "
                    "AND NOT EXISTS (SELECT 1 FROM videos p WHERE p.id = c.video_id)")
@@ -286,7 +288,7 @@ def bench_postgres(runs: int) -> None:
 
         def hand_all():
             for q in HAND_POSTGRES:
-                con.execute(q).fetchall()
+                con.execute(q, prepare=False).fetchall()
         backend = con.execute("SELECT pg_backend_pid()").fetchone()[0]
 
         for workers in ("default", "0"):
