@@ -3,6 +3,7 @@
 
 #include <exception>
 #include <string>
+#include <unordered_map>
 
 #include "dialect/postgres_dialect.hpp"
 #include "pg_extension/pg_guard.hpp"
@@ -12,8 +13,6 @@
 
 namespace vigil::pg {
 namespace {
-
-constexpr long kFetchBatch = 1000;
 
 // Bound parameters in SPI's form; the arrays live in the current (SPI) memory context.
 struct SpiParams {
@@ -65,79 +64,94 @@ SpiParams make_params(const Params& params) {
   return p;
 }
 
-class SpiCursor final : public Cursor {
- public:
-  explicit SpiCursor(Portal portal) : portal_(portal) {}
+// Rows of a statement that has run to completion into a tuplestore (which spills to a
+// temporary file past work_mem, so memory stays bounded).  Running the statement in one go,
+// rather than fetching from a portal, lets PostgreSQL use a parallel plan, as it does for the
+// same query typed in psql.
+struct StoreReceiver {
+  DestReceiver pub;  // must be first
+  Tuplestorestate* store;
+  TupleDesc desc;         // the result's, copied when the executor starts
+  MemoryContext context;  // where the copy and the rows live
+};
 
-  ~SpiCursor() override {
-    // While an error unwinds, PostgreSQL's abort processing drops the portal and the tuple
-    // table; touching them here could raise again.
+bool store_receive(TupleTableSlot* slot, DestReceiver* self) {
+  auto* r = reinterpret_cast<StoreReceiver*>(self);
+  const MemoryContext old = MemoryContextSwitchTo(r->context);
+  tuplestore_puttupleslot(r->store, slot);
+  MemoryContextSwitchTo(old);
+  return true;
+}
+
+void store_startup(DestReceiver* self, int, TupleDesc typeinfo) {
+  auto* r = reinterpret_cast<StoreReceiver*>(self);
+  const MemoryContext old = MemoryContextSwitchTo(r->context);
+  if (r->desc == nullptr) r->desc = CreateTupleDescCopy(typeinfo);
+  MemoryContextSwitchTo(old);
+}
+
+void store_shutdown(DestReceiver*) {}
+void store_destroy(DestReceiver*) {}
+
+class StoreCursor final : public Cursor {
+ public:
+  StoreCursor(Tuplestorestate* store, TupleDesc desc) : store_(store), desc_(desc) {
+    if (desc_ != nullptr) {
+      TupleDesc d = desc_;
+      slot_ = pg_call([d] { return MakeSingleTupleTableSlot(d, &TTSOpsMinimalTuple); });
+    }
+  }
+
+  ~StoreCursor() override {
+    // While an error unwinds, abort processing releases the memory and temporary files.
     if (std::uncaught_exceptions() > 0) return;
     try {
-      SPITupleTable* batch = batch_;
-      Portal portal = portal_;
-      pg_call([batch, portal] {
-        if (batch != nullptr) SPI_freetuptable(batch);
-        SPI_cursor_close(portal);
+      Tuplestorestate* store = store_;
+      TupleTableSlot* slot = slot_;
+      pg_call([store, slot] {
+        if (slot != nullptr) ExecDropSingleTupleTableSlot(slot);
+        tuplestore_end(store);
       });
     } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
     }
   }
 
+  StoreCursor(const StoreCursor&) = delete;
+  StoreCursor& operator=(const StoreCursor&) = delete;
+
   bool next() override {
-    if (batch_ != nullptr && index_ + 1 < count_) {
-      ++index_;
-      return true;
-    }
-    if (done_) return false;
-    SPITupleTable* previous = batch_;
-    Portal portal = portal_;
-    batch_ = nullptr;
-    struct Fetched {
-      SPITupleTable* table;
-      uint64 count;
-    };
-    const Fetched fetched = pg_call([previous, portal] {
-      if (previous != nullptr) SPI_freetuptable(previous);
-      SPI_cursor_fetch(portal, true, kFetchBatch);
-      return Fetched{SPI_tuptable, SPI_processed};
-    });
-    batch_ = fetched.table;
-    count_ = fetched.count;
-    index_ = 0;
-    if (count_ < static_cast<uint64>(kFetchBatch)) done_ = true;
-    return count_ > 0;
+    if (slot_ == nullptr) return false;
+    Tuplestorestate* store = store_;
+    TupleTableSlot* slot = slot_;
+    return pg_call([store, slot] { return tuplestore_gettupleslot(store, true, false, slot); });
   }
 
   std::size_t column_count() const override {
-    return batch_ == nullptr ? 0 : static_cast<std::size_t>(batch_->tupdesc->natts);
+    return desc_ == nullptr ? 0 : static_cast<std::size_t>(desc_->natts);
   }
 
   Value get(std::size_t i) const override {
-    if (batch_ == nullptr || i >= column_count()) {
+    if (slot_ == nullptr || i >= column_count()) {
       throw Error(ErrorCode::kInternal, "column index out of range");
     }
-    HeapTuple tuple = batch_->vals[index_];
-    TupleDesc desc = batch_->tupdesc;
+    TupleTableSlot* slot = slot_;
     const int attno = static_cast<int>(i) + 1;
     struct Raw {
       Datum datum;
       bool isnull;
     };
-    const Raw raw = pg_call([tuple, desc, attno] {
+    const Raw raw = pg_call([slot, attno] {
       Raw r{};
-      r.datum = SPI_getbinval(tuple, desc, attno, &r.isnull);
+      r.datum = slot_getattr(slot, attno, &r.isnull);
       return r;
     });
-    return datum_to_value(raw.datum, raw.isnull, TupleDescAttr(desc, attno - 1)->atttypid);
+    return datum_to_value(raw.datum, raw.isnull, TupleDescAttr(desc_, attno - 1)->atttypid);
   }
 
  private:
-  Portal portal_;
-  SPITupleTable* batch_ = nullptr;
-  uint64 count_ = 0;
-  uint64 index_ = 0;
-  bool done_ = false;
+  Tuplestorestate* store_;
+  TupleDesc desc_;
+  TupleTableSlot* slot_ = nullptr;
 };
 
 }  // namespace
@@ -162,16 +176,90 @@ void SpiSession::finish() {
   pg_call([] { SPI_finish(); });
 }
 
+namespace {
+
+// Plans of the parameterised statements (the core's catalog queries, run with different
+// names), kept for the backend's life: planning them again on every call cost more than
+// running them.  PostgreSQL's plan cache revalidates a kept plan when the objects it uses
+// change.  Statements without parameters (the checks' scans, whose text names the table)
+// are planned each time.  Bounded: past kMaxPlans, every plan is freed and the cache starts
+// again.
+constexpr std::size_t kMaxPlans = 128;
+
+std::unordered_map<std::string, SPIPlanPtr>& plan_cache() {
+  static std::unordered_map<std::string, SPIPlanPtr> cache;
+  return cache;
+}
+
+SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p) {
+  std::string key = text;
+  for (int i = 0; i < p.count; ++i) key += "\x1f" + std::to_string(p.types[i]);
+  auto& cache = plan_cache();
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxPlans) {
+    for (auto& entry : cache) {
+      SPIPlanPtr old = entry.second;
+      pg_call([old] { SPI_freeplan(old); });
+    }
+    cache.clear();
+  }
+  const char* cstr = text.c_str();
+  SPIPlanPtr plan = pg_call([cstr, p] {
+    SPIPlanPtr prepared = SPI_prepare_cursor(cstr, p.count, p.types, CURSOR_OPT_PARALLEL_OK);
+    if (prepared == nullptr) {
+      elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
+    }
+    if (SPI_keepplan(prepared) != 0) elog(ERROR, "SPI_keepplan failed");
+    return prepared;
+  });
+  cache.emplace(std::move(key), plan);
+  return plan;
+}
+
+}  // namespace
+
 std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& params) {
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
-  Portal portal = pg_call([cstr, p, read_only] {
-    return SPI_cursor_open_with_args(nullptr, cstr, p.count, p.types, p.values, p.nulls, read_only,
-                                     0);
+  SPIPlanPtr plan = p.count > 0 ? cached_plan(text, p) : nullptr;
+  struct Result {
+    Tuplestorestate* store;
+    TupleDesc desc;
+    int rc;
+  };
+  const Result result = pg_call([cstr, p, plan, read_only] {
+    auto* receiver = static_cast<StoreReceiver*>(palloc0(sizeof(StoreReceiver)));
+    receiver->pub.receiveSlot = store_receive;
+    receiver->pub.rStartup = store_startup;
+    receiver->pub.rShutdown = store_shutdown;
+    receiver->pub.rDestroy = store_destroy;
+    receiver->pub.mydest = DestTuplestore;
+    receiver->context = CurrentMemoryContext;
+    receiver->store = tuplestore_begin_heap(false, false, work_mem);
+    SPIExecuteOptions options;
+    memset(&options, 0, sizeof options);
+    options.read_only = read_only;
+    options.dest = &receiver->pub;
+    int rc;
+    if (plan != nullptr) {
+      ParamListInfo list = makeParamList(p.count);
+      for (int i = 0; i < p.count; ++i) {
+        list->params[i].value = p.values[i];
+        list->params[i].isnull = p.nulls[i] == 'n';
+        list->params[i].pflags = PARAM_FLAG_CONST;
+        list->params[i].ptype = p.types[i];
+      }
+      options.params = list;
+      rc = SPI_execute_plan_extended(plan, &options);
+    } else {
+      rc = SPI_execute_extended(cstr, &options);
+    }
+    return Result{receiver->store, receiver->desc, rc};
   });
-  return std::make_unique<SpiCursor>(portal);
+  if (result.rc < 0) throw Error(ErrorCode::kInternal, SPI_result_code_string(result.rc));
+  return std::make_unique<StoreCursor>(result.store, result.desc);
 }
 
 void SpiSession::exec(std::string_view sql, const Params& params) {

@@ -1,7 +1,10 @@
 // pg_extension/pg_session.hpp
 //
-// vigil::Session over SPI.  Queries are opened as SPI cursors and fetched in batches, so rows
-// stream; savepoints are internal subtransactions (as PL/pgSQL's exception blocks).
+// vigil::Session over SPI.  A query runs to completion into a tuplestore (a DestReceiver of
+// SPI_execute_extended) that spills to a temporary file past work_mem, so memory stays bounded
+// and PostgreSQL may use a parallel plan; the cursor then reads the tuplestore.  The plans of
+// parameterised statements are kept.  Savepoints are internal subtransactions (as PL/pgSQL's
+// exception blocks).
 #pragma once
 
 #include <vector>
