@@ -194,4 +194,91 @@ const Dialect& SqliteSession::dialect() const {
   return sqlite_dialect();
 }
 
+std::unique_ptr<SqliteSession> SqliteSession::owning(sqlite3* db) {
+  auto session = std::make_unique<SqliteSession>(db);
+  session->owns_ = true;
+  return session;
+}
+
+SqliteSession::~SqliteSession() {
+  if (owns_) sqlite3_close_v2(db_);
+}
+
+std::string SqliteSession::main_path() {
+  const char* name = sqlite3_db_filename(db_, "main");
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+bool SqliteSession::in_write_transaction() {
+  return sqlite3_txn_state(db_, "main") == SQLITE_TXN_WRITE;
+}
+
+namespace {
+
+// Owns a connection opened by the host (closed on every path).
+struct Connection {
+  sqlite3* db = nullptr;
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() { sqlite3_close_v2(db); }
+  sqlite3* release() {
+    sqlite3* out = db;
+    db = nullptr;
+    return out;
+  }
+};
+
+void open_file(Connection& c, const std::string& path, int flags) {
+  // No SQLITE_OPEN_URI: the path is a file name, whatever the process-wide URI setting says.
+  const int rc = sqlite3_open_v2(path.c_str(), &c.db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = c.db != nullptr ? sqlite3_errmsg(c.db) : sqlite3_errstr(rc);
+    throw Error(ErrorCode::kIoError, fmt::format("could not open \"{}\": {}", path, message));
+  }
+  sqlite3_extended_result_codes(c.db, 1);
+  sqlite3_busy_timeout(c.db, 5000);
+}
+
+void exec_on(sqlite3* db, const char* sql) {
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
+}
+
+}  // namespace
+
+// The online backup API, page by page, in the source's current read transaction when there is
+// one.  The copy is written without a journal and without syncs: on any failure the caller
+// removes it, and the manifest written next is committed with a sync.
+void SqliteSession::copy_main_to(const std::string& path) {
+  Connection dest;
+  open_file(dest, path, SQLITE_OPEN_READWRITE);
+  exec_on(dest.db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
+  sqlite3_backup* backup = sqlite3_backup_init(dest.db, "main", db_, "main");
+  if (backup == nullptr) throw_sqlite_error(dest.db, sqlite3_errcode(dest.db));
+  int rc;
+  while ((rc = sqlite3_backup_step(backup, 1024)) == SQLITE_OK) {
+#if SQLITE_VERSION_NUMBER >= 3041000
+    if (sqlite3_is_interrupted(db_)) break;
+#endif
+  }
+  sqlite3_backup_finish(backup);
+  if (rc == SQLITE_OK) throw Error(ErrorCode::kQueryCanceled, "interrupted");
+  if (rc != SQLITE_DONE) {
+    // The step's error is reported on the destination (disk full, I/O) or on the source.
+    const int dest_rc = sqlite3_errcode(dest.db);
+    if (dest_rc != SQLITE_OK) throw_sqlite_error(dest.db, dest_rc);
+    throw Error(code_for(rc), sqlite3_errstr(rc));
+  }
+}
+
+// Files opened for writing are switched to rollback-journal mode, so that the file stands
+// alone (no -wal beside it) once the connection is closed.
+std::unique_ptr<Session> SqliteSession::open(const std::string& path, bool writable) {
+  Connection c;
+  open_file(c, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+  if (writable) exec_on(c.db, "PRAGMA journal_mode = DELETE");
+  return owning(c.release());
+}
+
 }  // namespace vigil::sqlite

@@ -22,6 +22,10 @@ class SqliteDialect final : public Dialect {
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
+  std::string byte_ordered(const Column& column, const std::string& quoted) const override;
+  std::string typed_param(int n, const Column& column) const override;
+  std::string file_backup_unavailable() const override;
+  std::string quick_check_sql() const override;
 };
 
 const SqliteDialect& sqlite_dialect();

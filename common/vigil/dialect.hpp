@@ -85,6 +85,18 @@ class Dialect {
   // params: schema, table.  One row: total_bytes (NULL if unknown), index_count, dead_rows,
   // last_analyze (timestamp text), page_count -- NULL where the engine has no such figure.
   virtual std::string table_stats_sql() const = 0;
+
+  // Content checksums (common/checksum/).  `quoted` is the column's quoted name; the result
+  // orders and compares text by its bytes in both engines (PostgreSQL COLLATE "C" on text
+  // types, SQLite BINARY), so key ranges are the same ranges in both.
+  virtual std::string byte_ordered(const Column& column, const std::string& quoted) const = 0;
+  // The n-th bound parameter as a value of `column`'s type, to compare with the column.
+  virtual std::string typed_param(int n, const Column& column) const = 0;
+  // Why vigil_backup is not available on this engine and what to use instead ("" where it is).
+  virtual std::string file_backup_unavailable() const = 0;
+  // A quick physical check of a database file: one text column, a single row 'ok' when the
+  // file's structure is sound, else one row per problem ("" where there are no files).
+  virtual std::string quick_check_sql() const = 0;
 };
 
 }  // namespace vigil
