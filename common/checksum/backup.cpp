@@ -98,6 +98,17 @@ std::string absolute(const std::string& path) {
   return ec ? path : p.lexically_normal().string();
 }
 
+// The first `limit` lines joined with "; ", and how many more there are.
+std::string join(const std::vector<std::string>& lines, std::size_t limit) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size() && i < limit; ++i) {
+    if (i > 0) out += "; ";
+    out += lines[i];
+  }
+  if (lines.size() > limit) out += fmt::format(" (and {} more)", lines.size() - limit);
+  return out;
+}
+
 struct Verification {
   bool verified = false;
   std::string checksum;  // of the manifest; "" when there is none
@@ -117,8 +128,7 @@ Verification verify(Session& file) {
       }
     }
     if (!problems.empty()) {
-      v.reason = "quick_check: " + problems.front();
-      if (problems.size() > 1) v.reason += fmt::format(" (and {} more)", problems.size() - 1);
+      v.reason = "quick_check: " + join(problems, 3);
       return v;
     }
     const std::string manifest_name = dialect.own_table(file, manifest_table(), false);
@@ -128,8 +138,8 @@ Verification verify(Session& file) {
     }
     std::map<std::string, TableChecksum> manifest;
     {
-      auto cursor = file.query(
-          fmt::format("SELECT table_name, row_count, checksum FROM {}", manifest_name));
+      auto cursor =
+          file.query(fmt::format("SELECT table_name, row_count, checksum FROM {}", manifest_name));
       while (cursor->next()) {
         TableChecksum t{cursor->get(0).to_text(),
                         static_cast<std::uint64_t>(cursor->get(1).to_integer()),
@@ -162,8 +172,7 @@ Verification verify(Session& file) {
       }
     }
     if (!reasons.empty()) {
-      v.reason = reasons.front();
-      if (reasons.size() > 1) v.reason += fmt::format(" (and {} more)", reasons.size() - 1);
+      v.reason = join(reasons, reasons.size());
       return v;
     }
     v.verified = true;
@@ -188,9 +197,10 @@ void write_manifest(Session& file, const std::vector<TableChecksum>& tables,
       name, dialect.param(1), dialect.param(2), dialect.param(3), dialect.param(4),
       dialect.param(5), dialect.param(6));
   for (const TableChecksum& t : tables) {
-    file.exec(insert, {Value::text(t.table_name), Value::integer(static_cast<std::int64_t>(t.row_count)),
-                       Value::text(t.checksum), source.empty() ? Value::null() : Value::text(source),
-                       Value::text(taken_at), Value::text(kVersion)});
+    file.exec(insert,
+              {Value::text(t.table_name), Value::integer(static_cast<std::int64_t>(t.row_count)),
+               Value::text(t.checksum), source.empty() ? Value::null() : Value::text(source),
+               Value::text(taken_at), Value::text(kVersion)});
   }
   transaction.commit();
 }
@@ -204,8 +214,7 @@ Row backup(Session& session, const Args& args) {
   }
   for (const std::string& p : {path, path + "-journal", path + "-wal", path + "-shm"}) {
     if (exists(p)) {
-      throw Error(ErrorCode::kDuplicateObject,
-                  fmt::format("backup file \"{}\" already exists", p),
+      throw Error(ErrorCode::kDuplicateObject, fmt::format("backup file \"{}\" already exists", p),
                   "vigil_backup never overwrites a file: choose a new path.");
     }
   }
@@ -215,7 +224,8 @@ Row backup(Session& session, const Args& args) {
   if (created == nullptr) {
     const int err = errno;
     if (err == EEXIST) {
-      throw Error(ErrorCode::kDuplicateObject, fmt::format("backup file \"{}\" already exists", path),
+      throw Error(ErrorCode::kDuplicateObject,
+                  fmt::format("backup file \"{}\" already exists", path),
                   "vigil_backup never overwrites a file: choose a new path.");
     }
     throw Error(ErrorCode::kIoError,
@@ -237,15 +247,17 @@ Row backup(Session& session, const Args& args) {
     verification = verify(*files.open(path, false));
   } catch (const Error& e) {
     remove_backup(path);
-    throw Error(e.code(),
-                fmt::format("vigil_backup: could not write \"{}\": {}; the partial file was removed",
-                            path, e.what()),
-                e.hint());
+    throw Error(
+        e.code(),
+        fmt::format("vigil_backup: could not write \"{}\": {}; the partial file was removed", path,
+                    e.what()),
+        e.hint());
   } catch (...) {
     remove_backup(path);
     throw;
   }
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return {Value::text(absolute(path)),
           Value::integer(file_size(path)),
           Value::real(ms),
@@ -276,9 +288,9 @@ void register_backup_functions(std::vector<FunctionSpec>& out) {
     FunctionSpec f;
     f.name = "vigil_backup";
     f.args = {{"path", ValueKind::kText, false}};
-    f.columns = {{"path", ValueKind::kText},      {"bytes", ValueKind::kInteger},
+    f.columns = {{"path", ValueKind::kText},        {"bytes", ValueKind::kInteger},
                  {"duration_ms", ValueKind::kReal}, {"verified", ValueKind::kBoolean},
-                 {"checksum", ValueKind::kText},  {"reason", ValueKind::kText}};
+                 {"checksum", ValueKind::kText},    {"reason", ValueKind::kText}};
     f.writes = true;  // writes a file: DIRECTONLY in SQLite
     f.table = [](Session& session, const Args& args) -> std::unique_ptr<RowSource> {
       std::vector<Row> rows;

@@ -54,7 +54,9 @@ bool append_positional(bool negative, std::string_view int_part, std::string_vie
   while (digit(last) == '0') --last;
   const std::int64_t len = last - first + 1;
   const std::int64_t point = int_len + exp - first;  // significant digits before the point
-  const std::int64_t size = (point <= 0 ? 2 - point + len : point >= len ? point : len + 1) +
+  const std::int64_t size = (point <= 0     ? 2 - point + len
+                             : point >= len ? point
+                                            : len + 1) +
                             (negative ? 1 : 0);
   if (size > static_cast<std::int64_t>(kMaxCanonicalDecimal)) return false;
   out.reserve(out.size() + static_cast<std::size_t>(size));
@@ -306,15 +308,14 @@ bool append_timestamp(std::string_view s, std::string& out) {
   std::size_t i = 0;
   std::int64_t offset = 0;
   if (!parse_date_part(s, i, t)) return false;
-  if (i < s.size() && (s[i] == ' ' || s[i] == 'T' || s[i] == 't') &&
-      !iequals(s.substr(i), " BC")) {
+  if (i < s.size() && (s[i] == ' ' || s[i] == 'T' || s[i] == 't') && !iequals(s.substr(i), " BC")) {
     ++i;
     if (!parse_time_part(s, i, t, offset)) return false;
   }
   if (!parse_era(s, i, t) || !valid_date(t)) return false;
   if (offset != 0) {
-    const std::int64_t seconds = days_from_civil(t.year, t.month, t.day) * 86400 +
-                                 t.hour * 3600 + t.minute * 60 + t.second - offset;
+    const std::int64_t seconds = days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
+                                 t.minute * 60 + t.second - offset;
     std::int64_t days = seconds / 86400;
     std::int64_t rest = seconds % 86400;
     if (rest < 0) {
@@ -471,7 +472,8 @@ class JsonCanonicalizer {
   static constexpr int kMaxDepth = 1000;
 
   void skip_space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
       ++i_;
     }
   }

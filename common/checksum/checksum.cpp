@@ -93,17 +93,18 @@ std::vector<Column> checksum_columns(const Table& table, const std::string& list
       for (const Column& c : table.columns) {
         if (sql::ascii_lower(c.name) != lower) continue;
         if (found != nullptr) {
-          throw Error(ErrorCode::kUndefinedColumn,
-                      fmt::format("column name \"{}\" is ambiguous in table \"{}\"", name,
-                                  table.ref.name),
-                      "Quote the name to match its case exactly.");
+          throw Error(
+              ErrorCode::kUndefinedColumn,
+              fmt::format("column name \"{}\" is ambiguous in table \"{}\"", name, table.ref.name),
+              "Quote the name to match its case exactly.");
         }
         found = &c;
       }
     }
     if (found == nullptr) {
-      throw Error(ErrorCode::kUndefinedColumn,
-                  fmt::format("column \"{}\" of table \"{}\" does not exist", name, table.ref.name));
+      throw Error(
+          ErrorCode::kUndefinedColumn,
+          fmt::format("column \"{}\" of table \"{}\" does not exist", name, table.ref.name));
     }
     for (const Column& c : out) {
       if (c.name == found->name) {
@@ -119,8 +120,8 @@ std::vector<Column> checksum_columns(const Table& table, const std::string& list
 ContentChecksum checksum_table(Session& session, const Table& table,
                                const std::vector<Column>& columns) {
   const Dialect& dialect = session.dialect();
-  auto cursor = session.query(
-      fmt::format("SELECT {} FROM {}", select_list(dialect, columns), dialect.qualified(table.ref)));
+  auto cursor = session.query(fmt::format("SELECT {} FROM {}", select_list(dialect, columns),
+                                          dialect.qualified(table.ref)));
   ContentChecksum sum;
   std::string row;
   while (cursor->next()) {
@@ -168,7 +169,8 @@ void append_key_json(const Column& column, const Value& value, std::string& out)
       out += "null";
       return;
     case CanonicalTag::kNumber:
-      if (!c.payload.empty() && (c.payload[0] == '-' || (c.payload[0] >= '0' && c.payload[0] <= '9')) &&
+      if (!c.payload.empty() &&
+          (c.payload[0] == '-' || (c.payload[0] >= '0' && c.payload[0] <= '9')) &&
           c.payload != "-Infinity") {
         out += c.payload;
       } else {
@@ -267,10 +269,14 @@ std::vector<Value> parse_bound(const std::vector<Column>& keys, const Value& bou
   return values;
 }
 
+// Segments are half-open key ranges [lower_key, upper_key): the first starts at the given lower
+// bound (NULL: unbounded), each next one at its first row's key, the last ends at the given upper
+// bound (NULL: unbounded).  So the segments of one call cover the whole requested range with no
+// gap, and any segment's bounds, passed to another database, select the same key range there.
 class SegmentSource final : public RowSource {
  public:
-  SegmentSource(Session& session, const Table& table, std::int64_t segments,
-                const Value& lower_key, const Value& upper_key)
+  SegmentSource(Session& session, const Table& table, std::int64_t segments, const Value& lower_key,
+                const Value& upper_key)
       : session_(session), columns_(table.columns) {
     const Dialect& dialect = session.dialect();
     std::string key_list;
@@ -284,8 +290,8 @@ class SegmentSource final : public RowSource {
     }
     Params params;
     std::string where;
-    auto add_bound = [&](const Value& bound, const char* arg, const char* op) {
-      if (bound.is_null()) return;
+    auto add_bound = [&](const Value& bound, const char* arg, const char* op) -> Value {
+      if (bound.is_null()) return Value::null();
       const std::vector<Value> values = parse_bound(keys_, bound, arg);
       std::string markers;
       for (std::size_t k = 0; k < values.size(); ++k) {
@@ -295,9 +301,10 @@ class SegmentSource final : public RowSource {
       }
       where += where.empty() ? " WHERE " : " AND ";
       where += fmt::format("({}) {} ({})", key_list, op, markers);
+      return Value::text(key_json(keys_, values));
     };
-    add_bound(lower_key, "lower_key", ">=");
-    add_bound(upper_key, "upper_key", "<=");
+    lower_ = add_bound(lower_key, "lower_key", ">=");
+    upper_ = add_bound(upper_key, "upper_key", "<");
     const std::string from = dialect.qualified(table.ref) + where;
     total_ = static_cast<std::uint64_t>(
         session.scalar(fmt::format("SELECT count(*) FROM {}", from), params).to_integer());
@@ -309,15 +316,7 @@ class SegmentSource final : public RowSource {
 
   bool next(Row& out) override {
     if (done_) return false;
-    if (total_ == 0) {  // an empty range is one empty segment, so both sides show it
-      done_ = true;
-      out = {Value::integer(1), Value::null(), Value::null(), Value::integer(0),
-             Value::text(ContentChecksum().hex())};
-      return true;
-    }
     ContentChecksum sum;
-    std::string lower;
-    Row last_key;
     std::uint64_t segment = 0;
     bool any = false;
     while (true) {
@@ -326,18 +325,20 @@ class SegmentSource final : public RowSource {
       if (!any) {
         any = true;
         segment = pending_segment_;
-        lower = key_json(keys_, pending_key_);
+        if (emitted_ > 0) lower_ = Value::text(key_json(keys_, pending_key_));
       }
       sum.add_row(pending_row_);
-      last_key.swap(pending_key_);
       pending_ = false;
       if (sum.rows() % kInterruptEvery == 0) session_.check_interrupts();
     }
-    if (!any) {
+    // An empty range is still one (empty) segment, so that both sides show it.
+    if (!any && emitted_ > 0) {
       done_ = true;
       return false;
     }
-    out = {Value::integer(++emitted_), Value::text(lower), Value::text(key_json(keys_, last_key)),
+    const Value upper = pending_ ? Value::text(key_json(keys_, pending_key_)) : upper_;
+    if (!pending_) done_ = true;
+    out = {Value::integer(++emitted_), lower_, upper,
            Value::integer(static_cast<std::int64_t>(sum.rows())), Value::text(sum.hex())};
     return true;
   }
@@ -369,6 +370,8 @@ class SegmentSource final : public RowSource {
   std::vector<Column> keys_;
   std::vector<std::size_t> key_index_;
   std::unique_ptr<Cursor> cursor_;
+  Value lower_;  // JSON text of the next segment's lower bound, or NULL (unbounded)
+  Value upper_;  // the given upper bound, or NULL
   std::uint64_t total_ = 0;
   std::uint64_t segments_ = 0;
   std::uint64_t rank_ = 0;

@@ -15,20 +15,24 @@
 //
 //   vigil_checksum_segments(table_name, segments [, lower_key [, upper_key]])
 //       → table(segment, lower_key, upper_key, row_count, checksum)
-//       The rows whose primary key k satisfies lower_key <= k <= upper_key (each bound
-//       optional), in key order (text in byte order), split into min(segments, rows) segments
-//       of nearly equal row counts: row r of n goes to segment floor(r * segments / n).
-//       lower_key / upper_key of a segment are its first and last keys as JSON arrays of
-//       canonical values ('[17]', '["2024-01-01 00:00:00", 3]'), which can be passed back as
-//       bounds to narrow a difference down (docs/checksums.md, "Finding a difference").  A
-//       range without rows gives one segment with NULL keys and row_count 0.  Errors: no
-//       primary key (55000), segments < 1 or a malformed bound (22023).
+//       The rows whose primary key k satisfies lower_key <= k < upper_key (each bound
+//       optional, NULL = unbounded), in key order (text in byte order), split into
+//       min(segments, rows) segments of nearly equal row counts: row r of n goes to segment
+//       floor(r * segments / n).  Segments are half-open key ranges that cover the requested
+//       range without gaps: the first starts at lower_key, each next one at its first row's
+//       key, the last ends at upper_key.  Keys are JSON arrays of canonical values ('[17]',
+//       '["2024-01-01 00:00:00", 3]'); passing a segment's bounds back (to this or another
+//       database) selects exactly that key range, which is how a difference is narrowed down
+//       (docs/checksums.md, "Finding a difference").  A range without rows gives one segment
+//       with row_count 0.  Errors: no primary key (55000), segments < 1 or a malformed bound
+//       (22023).
+#include "vigil/functions.hpp"
+
 #include <fmt/format.h>
 
 #include "checksum/checksum.hpp"
 #include "schema/introspect.hpp"
 #include "vigil/dialect.hpp"
-#include "vigil/functions.hpp"
 
 namespace vigil {
 
