@@ -18,7 +18,7 @@ CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup schema stats errors
+REGRESS = setup schema stats errors checksum
 REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
 
 PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)
