@@ -44,6 +44,7 @@ mkdir -p build/regress
 suite "pg_regress" make installcheck REGRESS_OPTS="--outputdir=$ROOT/build/regress --load-extension=plpgsql"
 if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diffs; fi
 suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
+suite "primary and hot standby" tests/replica/run.sh
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
 
 echo
