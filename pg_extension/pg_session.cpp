@@ -2,7 +2,9 @@
 #include "pg_extension/pg_session.hpp"
 
 #include <exception>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "dialect/postgres_dialect.hpp"
 #include "pg_extension/pg_guard.hpp"
@@ -84,6 +86,7 @@ class SpiCursor final : public Cursor {
   }
 
   bool next() override {
+    deformed_ = false;
     if (batch_ != nullptr && index_ + 1 < count_) {
       ++index_;
       return true;
@@ -112,23 +115,27 @@ class SpiCursor final : public Cursor {
     return batch_ == nullptr ? 0 : static_cast<std::size_t>(batch_->tupdesc->natts);
   }
 
+  // The current row is deformed once, on the first get(), rather than once per column: a scan
+  // that reads every column (a checksum) stays linear in the number of columns.
   Value get(std::size_t i) const override {
     if (batch_ == nullptr || i >= column_count()) {
       throw Error(ErrorCode::kInternal, "column index out of range");
     }
-    HeapTuple tuple = batch_->vals[index_];
     TupleDesc desc = batch_->tupdesc;
-    const int attno = static_cast<int>(i) + 1;
-    struct Raw {
-      Datum datum;
-      bool isnull;
-    };
-    const Raw raw = pg_call([tuple, desc, attno] {
-      Raw r{};
-      r.datum = SPI_getbinval(tuple, desc, attno, &r.isnull);
-      return r;
-    });
-    return datum_to_value(raw.datum, raw.isnull, TupleDescAttr(desc, attno - 1)->atttypid);
+    if (!deformed_) {
+      const auto n = static_cast<std::size_t>(desc->natts);
+      if (values_.size() != n) {
+        values_.assign(n, static_cast<Datum>(0));
+        nulls_.reset(new bool[n]);
+      }
+      HeapTuple tuple = batch_->vals[index_];
+      Datum* values = values_.data();
+      bool* nulls = nulls_.get();
+      pg_call([tuple, desc, values, nulls] { heap_deform_tuple(tuple, desc, values, nulls); });
+      deformed_ = true;
+    }
+    return datum_to_value(values_[i], nulls_[i],
+                          TupleDescAttr(desc, static_cast<int>(i))->atttypid);
   }
 
  private:
@@ -137,6 +144,9 @@ class SpiCursor final : public Cursor {
   uint64 count_ = 0;
   uint64 index_ = 0;
   bool done_ = false;
+  mutable bool deformed_ = false;
+  mutable std::vector<Datum> values_;
+  mutable std::unique_ptr<bool[]> nulls_;
 };
 
 }  // namespace

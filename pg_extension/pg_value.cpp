@@ -16,6 +16,12 @@ struct Bytes {
 };
 
 Bytes varlena_bytes(Datum datum) {
+  auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(datum));
+  if (!VARATT_IS_EXTENDED(raw)) return Bytes{VARDATA(raw), VARSIZE(raw) - VARHDRSZ};
+  if (VARATT_IS_SHORT(raw) && !VARATT_IS_EXTERNAL(raw)) {
+    return Bytes{VARDATA_SHORT(raw), VARSIZE_SHORT(raw) - VARHDRSZ_SHORT};
+  }
+  // Compressed or stored out of line: detoasting may raise.
   return pg_call([datum] {
     struct varlena* v =
         pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));

@@ -4,6 +4,7 @@
 // and lists the test vectors that tests/unit/checksum_vectors_test.cpp checks.
 #include "checksum/canonical.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -117,25 +118,77 @@ bool append_decimal(std::string_view s, std::string& out) {
   return append_positional(negative, int_part, frac_part, exp, out);
 }
 
-void append_double(double v, std::string& out) {
-  if (std::isnan(v)) {
-    out += "NaN";
-  } else if (std::isinf(v)) {
-    out += v < 0 ? "-Infinity" : "Infinity";
-  } else if (v == 0) {
-    out.push_back('0');  // and -0.0
-  } else {
-    char buf[64];
-    // The shortest digits that read back as v, as d.ddde±xx.
-    const auto result = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-    append_decimal(std::string_view(buf, static_cast<std::size_t>(result.ptr - buf)), out);
-  }
+// Numbers are formatted into a caller's buffer (kMaxNumber bytes) and appended once: the hot
+// path of a checksum over numeric columns.
+constexpr std::size_t kMaxNumber = 400;  // the longest double, 5e-324, takes 326 characters
+
+char* format_integer(std::int64_t v, char* p) {
+  return std::to_chars(p, p + 24, v).ptr;
 }
 
-void append_integer(std::int64_t v, std::string& out) {
-  char buf[24];
-  const auto result = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<std::size_t>(result.ptr - buf));
+char* put(char* p, const char* text) {
+  while (*text != '\0') *p++ = *text++;
+  return p;
+}
+
+// Integral values are written as integers, the others from fmt's shortest round-trip digits
+// (Dragonbox: "12.5", "0.001", "1.5e-07", "1e+300") straight into positional form.
+char* format_double(double v, char* out) {
+  if (std::isnan(v)) return put(out, "NaN");
+  if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
+  if (v == 0) return put(out, "0");  // and -0.0
+  if (std::fabs(v) < 9007199254740992.0 && v == std::trunc(v)) {
+    return format_integer(static_cast<std::int64_t>(v), out);
+  }
+  char buf[40];
+  const char* const end = fmt::format_to(buf, FMT_COMPILE("{}"), v);
+  const char* p = buf;
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  char digits[24];
+  int count = 0;
+  int point = 0;  // digits before the decimal point, among those collected
+  bool seen_point = false;
+  while (p < end && *p != 'e') {
+    if (*p == '.') {
+      seen_point = true;
+    } else if (count > 0 || *p != '0') {
+      if (count < 24) digits[count++] = *p;
+      if (!seen_point) ++point;
+    } else if (seen_point) {
+      --point;  // a leading zero after the point: 0.001
+    }
+    ++p;
+  }
+  if (p < end) {  // the exponent
+    ++p;
+    const bool exp_negative = *p == '-';
+    if (*p == '-' || *p == '+') ++p;
+    int exp = 0;
+    while (p < end) exp = exp * 10 + (*p++ - '0');
+    point += exp_negative ? -exp : exp;
+  }
+  while (count > 1 && digits[count - 1] == '0') --count;
+  if (negative) *out++ = '-';
+  if (point <= 0) {
+    *out++ = '0';
+    *out++ = '.';
+    for (int k = 0; k < -point; ++k) *out++ = '0';
+    for (int k = 0; k < count; ++k) *out++ = digits[k];
+  } else if (point >= count) {
+    for (int k = 0; k < count; ++k) *out++ = digits[k];
+    for (int k = count; k < point; ++k) *out++ = '0';
+  } else {
+    for (int k = 0; k < point; ++k) *out++ = digits[k];
+    *out++ = '.';
+    for (int k = point; k < count; ++k) *out++ = digits[k];
+  }
+  return out;
+}
+
+void append_double(double v, std::string& out) {
+  char buf[kMaxNumber];
+  out.append(buf, static_cast<std::size_t>(format_double(v, buf) - buf));
 }
 
 bool append_number_text(std::string_view s, std::string& out) {
@@ -703,18 +756,33 @@ std::size_t begin_value(CanonicalTag tag, std::string& out) {
   return at;
 }
 
-void end_value(std::size_t at, std::string& out) {
-  std::uint64_t n = out.size() - at - 8;
+void put_length(std::uint64_t n, char* p) {
   for (std::size_t k = 0; k < 8; ++k) {
-    out[at + k] = static_cast<char>(n & 0xffU);
+    p[k] = static_cast<char>(n & 0xffU);
     n >>= 8U;
   }
 }
 
+void end_value(std::size_t at, std::string& out) {
+  put_length(out.size() - at - 8, &out[at]);
+}
+
 void append_bytes(CanonicalTag tag, std::string_view bytes, std::string& out) {
-  const std::size_t at = begin_value(tag, out);
-  out += bytes;
-  end_value(at, out);
+  char header[9];
+  header[0] = static_cast<char>(tag);
+  put_length(bytes.size(), header + 1);
+  out.append(header, sizeof header);
+  out.append(bytes.data(), bytes.size());
+}
+
+// A number formatted by `format` (a char*(T, char*)) behind its tag and length, in one append.
+template <typename T, typename Format>
+void append_number(CanonicalTag tag, T v, Format format, std::string& out) {
+  char buf[9 + kMaxNumber];
+  char* const end = format(v, buf + 9);
+  buf[0] = static_cast<char>(tag);
+  put_length(static_cast<std::uint64_t>(end - buf - 9), buf + 1);
+  out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
 // Runs `append` (a bool(std::string_view, std::string&) parser) under `tag`; when it does not
@@ -825,18 +893,14 @@ void append_canonical_value(TypeClass type_class, const Value& value, std::strin
       out.push_back(static_cast<char>(CanonicalTag::kNull));
       return;
     case ValueKind::kInteger:
-    case ValueKind::kBoolean: {
-      const std::size_t at = begin_value(json ? CanonicalTag::kJson : CanonicalTag::kNumber, out);
-      append_integer(value.as_integer(), out);
-      end_value(at, out);
+    case ValueKind::kBoolean:
+      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.as_integer(),
+                    format_integer, out);
       return;
-    }
-    case ValueKind::kReal: {
-      const std::size_t at = begin_value(json ? CanonicalTag::kJson : CanonicalTag::kNumber, out);
-      append_double(value.as_real(), out);
-      end_value(at, out);
+    case ValueKind::kReal:
+      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.as_real(),
+                    format_double, out);
       return;
-    }
     case ValueKind::kNumeric:
       append_parsed(CanonicalTag::kNumber, value.bytes(), append_number_text, out);
       return;

@@ -4,8 +4,12 @@
 // dates and JSON, including what each refuses (which then stays text).
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "checksum/canonical.hpp"
@@ -79,6 +83,26 @@ TEST(CanonicalDouble, ShortestRoundTrip) {
   const std::string tiny = canonical_double(std::numeric_limits<double>::denorm_min());
   EXPECT_EQ(tiny, "0." + std::string(323, '0') + "5");
   EXPECT_EQ(canonical_double(std::numeric_limits<double>::max()).size(), 309U);
+}
+
+// The fast path for doubles agrees with the general decimal path on the shortest digits that
+// std::to_chars gives, for random bit patterns (subnormals, huge and tiny exponents included).
+TEST(CanonicalDouble, FastPathAgreesWithTheDecimalPath) {
+  std::mt19937_64 rng(7);
+  int checked = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const std::uint64_t bits = rng();
+    double v = 0;
+    std::memcpy(&v, &bits, sizeof v);
+    if (std::isnan(v) || std::isinf(v)) continue;
+    if (i % 3 == 0) v = std::ldexp(static_cast<double>(bits % 100000), -static_cast<int>(i % 40));
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    ASSERT_EQ(canonical_double(v), or_none(canonical_decimal(std::string(buf, r.ptr))))
+        << std::string(buf, r.ptr);
+    ++checked;
+  }
+  EXPECT_GT(checked, 290000);
 }
 
 TEST(CanonicalTimestamp, Forms) {
