@@ -4,7 +4,6 @@
 // and lists the test vectors that tests/unit/checksum_vectors_test.cpp checks.
 #include "checksum/canonical.hpp"
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -131,8 +130,11 @@ char* put(char* p, const char* text) {
   return p;
 }
 
-// Integral values are written as integers, the others from fmt's shortest round-trip digits
-// (Dragonbox: "12.5", "0.001", "1.5e-07", "1e+300") straight into positional form.
+// Integral values are written as integers; the others from the shortest round-trip decimal
+// significand and exponent (Dragonbox, as fmt computes it for "{}"), written positionally.
+// fmt::detail::dragonbox::to_decimal is part of libfmt's ABI (FMT_API) since fmt 8; the
+// randomized test in tests/unit/checksum_canonical_test.cpp checks this path against the
+// general one.
 char* format_double(double v, char* out) {
   if (std::isnan(v)) return put(out, "NaN");
   if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
@@ -140,36 +142,14 @@ char* format_double(double v, char* out) {
   if (std::fabs(v) < 9007199254740992.0 && v == std::trunc(v)) {
     return format_integer(static_cast<std::int64_t>(v), out);
   }
-  char buf[40];
-  const char* const end = fmt::format_to(buf, FMT_COMPILE("{}"), v);
-  const char* p = buf;
-  const bool negative = *p == '-';
-  if (negative) ++p;
+  const auto decimal = fmt::detail::dragonbox::to_decimal(std::fabs(v));
   char digits[24];
-  int count = 0;
-  int point = 0;  // digits before the decimal point, among those collected
-  bool seen_point = false;
-  while (p < end && *p != 'e') {
-    if (*p == '.') {
-      seen_point = true;
-    } else if (count > 0 || *p != '0') {
-      if (count < 24) digits[count++] = *p;
-      if (!seen_point) ++point;
-    } else if (seen_point) {
-      --point;  // a leading zero after the point: 0.001
-    }
-    ++p;
-  }
-  if (p < end) {  // the exponent
-    ++p;
-    const bool exp_negative = *p == '-';
-    if (*p == '-' || *p == '+') ++p;
-    int exp = 0;
-    while (p < end) exp = exp * 10 + (*p++ - '0');
-    point += exp_negative ? -exp : exp;
-  }
-  while (count > 1 && digits[count - 1] == '0') --count;
-  if (negative) *out++ = '-';
+  const char* digits_end = std::to_chars(digits, digits + sizeof digits, decimal.significand).ptr;
+  // value = significand * 10^exponent: the point sits `total + exponent` digits in.
+  const int point = static_cast<int>(digits_end - digits) + decimal.exponent;
+  while (digits_end - digits > 1 && digits_end[-1] == '0') --digits_end;
+  const int count = static_cast<int>(digits_end - digits);
+  if (v < 0) *out++ = '-';
   if (point <= 0) {
     *out++ = '0';
     *out++ = '.';
