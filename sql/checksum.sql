@@ -154,6 +154,43 @@ REVOKE ALL ON seg FROM vigil_checker;
 REVOKE ALL ON SCHEMA cs FROM vigil_checker;
 DROP ROLE vigil_checker;
 
+-- A plain table is read by a heap scan, anything else by a query: both give the same digest
+-- for the same rows (a partitioned table, an inheritance parent with its children, a dropped
+-- column), and row security and column privileges are respected.
+CREATE TABLE plain (id int, v text);
+INSERT INTO plain SELECT g, 'v' || g FROM generate_series(1, 100) g;
+CREATE TABLE parted (id int, v text) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (1) TO (51);
+CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (51) TO (101);
+INSERT INTO parted SELECT * FROM plain;
+CREATE TABLE parent (id int, v text);
+CREATE TABLE child () INHERITS (parent);
+INSERT INTO parent SELECT * FROM plain WHERE id <= 30;
+INSERT INTO child SELECT * FROM plain WHERE id > 30;
+CREATE TABLE dropped (id int, gone text, v text);
+INSERT INTO dropped SELECT id, 'x', v FROM plain;
+ALTER TABLE dropped DROP COLUMN gone;
+SELECT vigil_table_checksum('parted') = vigil_table_checksum('plain') AS partitioned,
+       vigil_table_checksum('parent') = vigil_table_checksum('plain') AS with_children,
+       vigil_table_checksum('dropped') = vigil_table_checksum('plain') AS dropped_column;
+CREATE TABLE ten AS SELECT * FROM plain WHERE id <= 10;
+CREATE TABLE ids AS SELECT id FROM plain;
+ALTER TABLE plain ENABLE ROW LEVEL SECURITY;
+CREATE POLICY first_ten ON plain FOR SELECT USING (id <= 10);
+CREATE ROLE vigil_rls;
+GRANT USAGE ON SCHEMA cs TO vigil_rls;
+GRANT SELECT ON plain, ten, ids TO vigil_rls;
+GRANT SELECT (id) ON dropped TO vigil_rls;
+SELECT vigil_table_checksum('plain') <> vigil_table_checksum('ten') AS superuser_sees_all;
+SET ROLE vigil_rls;
+SELECT vigil_table_checksum('plain') = vigil_table_checksum('ten') AS role_sees_ten;
+SELECT vigil_table_checksum('dropped', 'id') = vigil_table_checksum('ids') AS granted_column;
+SELECT show_error($$SELECT vigil_table_checksum('dropped')$$);
+RESET ROLE;
+REVOKE ALL ON plain, ten, ids, dropped FROM vigil_rls;
+REVOKE ALL ON SCHEMA cs FROM vigil_rls;
+DROP ROLE vigil_rls;
+
 -- backups are pg_basebackup's and pg_dump's; vigil says so
 SELECT * FROM vigil_backup('/tmp/vigil-regress-backup.db');
 SELECT * FROM vigil_backup_verify('/tmp/vigil-regress-backup.db');

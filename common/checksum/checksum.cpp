@@ -120,8 +120,15 @@ std::vector<Column> checksum_columns(const Table& table, const std::string& list
 ContentChecksum checksum_table(Session& session, const Table& table,
                                const std::vector<Column>& columns) {
   const Dialect& dialect = session.dialect();
-  auto cursor = session.query(fmt::format("SELECT {} FROM {}", select_list(dialect, columns),
-                                          dialect.qualified(table.ref)));
+  std::vector<std::string> names;
+  names.reserve(columns.size());
+  for (const Column& c : columns) names.push_back(c.name);
+  std::unique_ptr<Cursor> cursor =
+      columns.empty() ? nullptr : session.scan_table(table.ref.schema, table.ref.name, names);
+  if (!cursor) {
+    cursor = session.query(fmt::format("SELECT {} FROM {}", select_list(dialect, columns),
+                                       dialect.qualified(table.ref)));
+  }
   ContentChecksum sum;
   std::string row;
   while (cursor->next()) {

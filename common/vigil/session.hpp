@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/value.hpp"
 
@@ -58,6 +59,16 @@ class Session {
   // The engine's database files, where a database is a file the host can copy and open
   // (SQLite); nullptr where it is not (PostgreSQL).
   virtual DatabaseFiles* files() { return nullptr; }
+
+  // Every row of the table schema.name, the columns named (in that order), in no particular
+  // order, through a faster path than a query where the host has one; nullptr otherwise, and
+  // whenever privileges, row security or the kind of table need the engine's own query (the
+  // caller then runs SELECT columns FROM table).
+  virtual std::unique_ptr<Cursor> scan_table(const std::string& /*schema*/,
+                                             const std::string& /*name*/,
+                                             const std::vector<std::string>& /*columns*/) {
+    return nullptr;
+  }
 };
 
 // A database that lives in one file: what vigil_backup and vigil_backup_verify need from the
