@@ -64,7 +64,7 @@ DatabaseFiles& files_of(Session& session, const char* function) {
 }
 
 std::string checked_path(const Args& args, const char* function) {
-  const std::string path = args.text(0);
+  std::string path = args.text(0);
   if (path.empty() || path == ":memory:" || path.compare(0, 5, "file:") == 0 ||
       path.find('\0') != std::string::npos) {
     throw Error(ErrorCode::kInvalidParameter,
@@ -148,6 +148,7 @@ Verification verify(Session& file) {
       }
     }
     std::vector<TableChecksum> recorded;
+    recorded.reserve(manifest.size());
     for (const auto& [name, t] : manifest) recorded.push_back(t);
     v.checksum = database_checksum(recorded);
 

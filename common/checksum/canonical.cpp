@@ -314,7 +314,7 @@ bool parse_time_part(std::string_view s, std::size_t& i, DateTime& t, std::int64
       if (!fixed_digits(s, i, 2, mm)) return false;
     }
     if (hh > 23 || mm > 59 || ss > 59) return false;
-    offset = (hh * 3600 + mm * 60 + ss) * (west ? -1 : 1);
+    offset = (std::int64_t{hh} * 3600 + std::int64_t{mm} * 60 + ss) * (west ? -1 : 1);
   }
   return true;
 }
@@ -347,8 +347,9 @@ bool append_timestamp(std::string_view s, std::string& out) {
   }
   if (!parse_era(s, i, t) || !valid_date(t)) return false;
   if (offset != 0) {
-    const std::int64_t seconds = days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 +
-                                 t.minute * 60 + t.second - offset;
+    const std::int64_t seconds = days_from_civil(t.year, t.month, t.day) * 86400 +
+                                 std::int64_t{t.hour} * 3600 + std::int64_t{t.minute} * 60 +
+                                 t.second - offset;
     std::int64_t days = seconds / 86400;
     std::int64_t rest = seconds % 86400;
     if (rest < 0) {
