@@ -90,6 +90,11 @@ SELECT * FROM vigil_checksum_segments('seg', 4, '[11]');
 -- a segment's bounds select its rows again
 SELECT (SELECT checksum FROM vigil_checksum_segments('seg', 3) WHERE segment = 2) =
        (SELECT checksum FROM vigil_checksum_segments('seg', 1, '[5]', '[8]')) AS same_range;
+-- the other side checks a split's ranges in one query (docs/checksums.md)
+WITH r(n, lo, hi) AS (VALUES (1, NULL, '[5]'), (2, '[5]', '[8]'), (3, '[8]', NULL))
+SELECT r.n, s.lower_key, s.upper_key, s.row_count, s.checksum = c.checksum AS same_as_split
+FROM r, vigil_checksum_segments('seg', 1, r.lo, r.hi) AS s, vigil_checksum_segments('seg', 3) AS c
+WHERE c.segment = r.n ORDER BY r.n;
 -- the trailing-space difference shows in exactly one segment
 CREATE TABLE seg2 (LIKE seg INCLUDING ALL);
 INSERT INTO seg2 SELECT * FROM seg;
