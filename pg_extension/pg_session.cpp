@@ -1,7 +1,9 @@
 // pg_extension/pg_session.cpp
 #include "pg_extension/pg_session.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -130,6 +132,8 @@ class StoreCursor final : public Cursor {
     return desc_ == nullptr ? 0 : static_cast<std::size_t>(desc_->natts);
   }
 
+  // The current row is deformed once, on the first get(), rather than once per column: a scan
+  // that reads every column (a checksum) stays linear in the number of columns.
   Value get(std::size_t i) const override {
     if (slot_ == nullptr || i >= column_count()) {
       throw Error(ErrorCode::kInternal, "column index out of range");
@@ -155,6 +159,127 @@ class StoreCursor final : public Cursor {
 };
 
 }  // namespace
+
+namespace {
+
+// Rows straight from the table access method: the slot's values are read in place (no copy
+// into an SPI tuple table, no executor).  The scan, slot and relation are released when the
+// cursor ends; when an error unwinds, PostgreSQL's abort processing releases them.
+class HeapScanCursor final : public Cursor {
+ public:
+  HeapScanCursor(Relation relation, TableScanDesc scan, TupleTableSlot* slot,
+                 std::vector<int> attnums, std::vector<Oid> types)
+      : relation_(relation),
+        scan_(scan),
+        slot_(slot),
+        attnums_(std::move(attnums)),
+        types_(std::move(types)) {
+    for (const int a : attnums_) last_attnum_ = std::max(last_attnum_, a);
+  }
+
+  ~HeapScanCursor() override {
+    if (std::uncaught_exceptions() > 0) return;
+    try {
+      Relation relation = relation_;
+      TableScanDesc scan = scan_;
+      TupleTableSlot* slot = slot_;
+      pg_call([relation, scan, slot] {
+        ExecDropSingleTupleTableSlot(slot);
+        table_endscan(scan);
+        table_close(relation, AccessShareLock);
+      });
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+    }
+  }
+  HeapScanCursor(const HeapScanCursor&) = delete;
+  HeapScanCursor& operator=(const HeapScanCursor&) = delete;
+
+  bool next() override {
+    if (done_) return false;
+    TableScanDesc scan = scan_;
+    TupleTableSlot* slot = slot_;
+    const int last = last_attnum_;
+    const bool found = pg_call([scan, slot, last] {
+      if (!table_scan_getnextslot(scan, ForwardScanDirection, slot)) return false;
+      slot_getsomeattrs(slot, last);
+      return true;
+    });
+    if (!found) done_ = true;
+    return found;
+  }
+
+  std::size_t column_count() const override { return attnums_.size(); }
+
+  Value get(std::size_t i) const override {
+    if (done_ || i >= attnums_.size()) {
+      throw Error(ErrorCode::kInternal, "column index out of range");
+    }
+    const int a = attnums_[i] - 1;
+    return datum_to_value(slot_->tts_values[a], slot_->tts_isnull[a], types_[i]);
+  }
+
+ private:
+  Relation relation_;
+  TableScanDesc scan_;
+  TupleTableSlot* slot_;
+  std::vector<int> attnums_;
+  std::vector<Oid> types_;
+  int last_attnum_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Cursor> SpiSession::scan_table(const std::string& schema, const std::string& name,
+                                               const std::vector<std::string>& columns) {
+  const char* schema_name = schema.c_str();
+  const char* relation_name = name.c_str();
+  // Only where a plain SELECT would read exactly the heap's rows: an ordinary table (not
+  // partitioned, no inheritance children), readable as a whole by the current user, without
+  // row security, not another session's temporary table.  Anything else takes the query path,
+  // which also raises PostgreSQL's own errors.
+  const Oid relid = pg_call([schema_name, relation_name] {
+    const Oid nsp = get_namespace_oid(schema_name, true);
+    if (!OidIsValid(nsp)) return InvalidOid;
+    const Oid id = get_relname_relid(relation_name, nsp);
+    if (!OidIsValid(id) || get_rel_relkind(id) != RELKIND_RELATION || has_subclass(id) ||
+        pg_class_aclcheck(id, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+        check_enable_rls(id, InvalidOid, true) == RLS_ENABLED || !ActiveSnapshotSet()) {
+      return InvalidOid;
+    }
+    return id;
+  });
+  if (!OidIsValid(relid)) return nullptr;
+  const Relation relation = pg_call([relid] { return table_open(relid, AccessShareLock); });
+  std::vector<int> attnums;
+  std::vector<Oid> types;
+  const TupleDesc desc = RelationGetDescr(relation);
+  bool usable = !RELATION_IS_OTHER_TEMP(relation);
+  for (const std::string& column : columns) {
+    int found = 0;
+    for (int k = 0; k < desc->natts && found == 0; ++k) {
+      const Form_pg_attribute att = TupleDescAttr(desc, k);
+      if (!att->attisdropped && column == NameStr(att->attname)) found = k + 1;
+    }
+    if (found == 0) usable = false;
+    attnums.push_back(found);
+    types.push_back(found == 0 ? InvalidOid : TupleDescAttr(desc, found - 1)->atttypid);
+  }
+  if (!usable) {
+    pg_call([relation] { table_close(relation, AccessShareLock); });
+    return nullptr;
+  }
+  struct Opened {
+    TableScanDesc scan;
+    TupleTableSlot* slot;
+  };
+  const Opened opened = pg_call([relation] {
+    return Opened{table_beginscan(relation, GetActiveSnapshot(), 0, nullptr),
+                  table_slot_create(relation, nullptr)};
+  });
+  return std::make_unique<HeapScanCursor>(relation, opened.scan, opened.slot, std::move(attnums),
+                                          std::move(types));
+}
 
 SpiSession::SpiSession(bool read_only) : read_only_(read_only) {
   const int rc = pg_call([] { return SPI_connect(); });

@@ -7,6 +7,7 @@
 // exception blocks).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "pg_extension/pg_headers.hpp"
@@ -23,6 +24,10 @@ class SpiSession final : public Session {
   SpiSession& operator=(const SpiSession&) = delete;
 
   std::unique_ptr<Cursor> query(std::string_view sql, const Params& params) override;
+  // A heap scan in the statement's snapshot, without the executor's per-row copies, for plain
+  // tables the current user may read whole and that have no row security or children.
+  std::unique_ptr<Cursor> scan_table(const std::string& schema, const std::string& name,
+                                     const std::vector<std::string>& columns) override;
   void exec(std::string_view sql, const Params& params) override;
   using Session::exec;
   using Session::query;

@@ -1,6 +1,8 @@
 // pg_extension/pg_value.cpp
 #include "pg_extension/pg_value.hpp"
 
+#include <charconv>
+#include <cstdio>
 #include <string>
 
 #include "pg_extension/pg_guard.hpp"
@@ -14,6 +16,12 @@ struct Bytes {
 };
 
 Bytes varlena_bytes(Datum datum) {
+  auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(datum));
+  if (!VARATT_IS_EXTENDED(raw)) return Bytes{VARDATA(raw), VARSIZE(raw) - VARHDRSZ};
+  if (VARATT_IS_SHORT(raw) && !VARATT_IS_EXTERNAL(raw)) {
+    return Bytes{VARDATA_SHORT(raw), VARSIZE_SHORT(raw) - VARHDRSZ_SHORT};
+  }
+  // Compressed or stored out of line: detoasting may raise.
   return pg_call([datum] {
     struct varlena* v =
         pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));
@@ -30,6 +38,60 @@ const char* output_text(Datum datum, Oid type) {
   });
 }
 
+// "YYYY-MM-DD" of PostgreSQL's day number (days since 2000-01-01), " BC" after the date for
+// years before 1 AD, as DateStyle ISO prints it; plain arithmetic, no call that can raise.
+std::string iso_date(int64 days, bool* bc) {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  j2date(static_cast<int>(days + POSTGRES_EPOCH_JDATE), &year, &month, &day);
+  *bc = year <= 0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", *bc ? 1 - year : year, month, day);
+  return buf;
+}
+
+// A timestamp in ISO form without depending on DateStyle or TimeZone: "YYYY-MM-DD
+// HH:MM:SS[.ffffff]" (trailing fraction zeros dropped), then "+00" for timestamptz (the value
+// is shown in UTC), then " BC" when needed; "infinity" / "-infinity".
+std::string iso_timestamp(Timestamp ts, bool utc) {
+  if (TIMESTAMP_IS_NOBEGIN(ts)) return "-infinity";
+  if (TIMESTAMP_IS_NOEND(ts)) return "infinity";
+  int64 days = ts / USECS_PER_DAY;
+  int64 micros = ts % USECS_PER_DAY;
+  if (micros < 0) {
+    micros += USECS_PER_DAY;
+    --days;
+  }
+  bool bc = false;
+  std::string out = iso_date(days, &bc);
+  const int64 seconds = micros / USECS_PER_SEC;
+  const int64 fraction = micros % USECS_PER_SEC;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", static_cast<int>(seconds / 3600),
+                static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
+  out += buf;
+  if (fraction != 0) {
+    std::snprintf(buf, sizeof buf, ".%06d", static_cast<int>(fraction));
+    std::string f(buf);
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  if (utc) out += "+00";
+  if (bc) out += " BC";
+  return out;
+}
+
+// float4 as the double nearest to its shortest decimal (0.1f reads as 0.1, as PostgreSQL shows
+// it), not as its exact binary value widened (0.100000001490116...).
+double float4_value(float4 f) {
+  char buf[32];
+  const auto written = std::to_chars(buf, buf + sizeof buf, f);
+  double d = static_cast<double>(f);
+  std::from_chars(buf, written.ptr, d);
+  return d;
+}
+
 }  // namespace
 
 Value datum_to_value(Datum datum, bool isnull, Oid type) {
@@ -44,7 +106,7 @@ Value datum_to_value(Datum datum, bool isnull, Oid type) {
     case OIDOID:
       return Value::integer(static_cast<std::int64_t>(DatumGetObjectId(datum)));
     case FLOAT4OID:
-      return Value::real(static_cast<double>(DatumGetFloat4(datum)));
+      return Value::real(float4_value(DatumGetFloat4(datum)));
     case FLOAT8OID:
       return Value::real(DatumGetFloat8(datum));
     case BOOLOID:
@@ -67,8 +129,18 @@ Value datum_to_value(Datum datum, bool isnull, Oid type) {
     case JSONBOID:
       return Value::json(output_text(datum, type));
     case TIMESTAMPOID:
+      return Value::timestamp(iso_timestamp(DatumGetTimestamp(datum), false));
     case TIMESTAMPTZOID:
-      return Value::timestamp(output_text(datum, type));
+      return Value::timestamp(iso_timestamp(DatumGetTimestampTz(datum), true));
+    case DATEOID: {
+      const DateADT date = DatumGetDateADT(datum);
+      if (DATE_IS_NOBEGIN(date)) return Value::text("-infinity");
+      if (DATE_IS_NOEND(date)) return Value::text("infinity");
+      bool bc = false;
+      std::string text = iso_date(date, &bc);
+      if (bc) text += " BC";
+      return Value::text(std::move(text));
+    }
     default:
       return Value::text(output_text(datum, type));
   }

@@ -1,7 +1,10 @@
 // pg_extension/pg_value.hpp
 //
 // Datums ↔ vigil::Value.  Values are read in their native form (int8, float8, bool, bytea,
-// text); types without a native mapping go through their output function.
+// text); timestamps, timestamptz and dates are formatted here in ISO form from their native
+// value (independent of DateStyle and TimeZone; timestamptz in UTC); other types without a
+// native mapping go through their output function (numeric, json and jsonb do not depend on
+// any setting).
 #pragma once
 
 #include "pg_extension/pg_headers.hpp"

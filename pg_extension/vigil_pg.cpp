@@ -102,6 +102,13 @@ Datum run_table(FunctionCallInfo fcinfo, const FunctionSpec& spec) {
 
 Datum dispatch_unsafe(FunctionCallInfo fcinfo, const char* name) {
   const FunctionSpec& spec = find_function(name);
+  // A function that writes stops before doing anything in a read-only transaction, and says
+  // why in one clear error (on a hot standby every transaction is read-only).
+  if (spec.writes && XactReadOnly) {
+    throw Error(ErrorCode::kReadOnly,
+                spec.name + " changes data and cannot run in a read-only transaction",
+                RecoveryInProgress() ? "This server is a hot standby: run it on the primary." : "");
+  }
   return spec.is_table() ? run_table(fcinfo, spec) : run_scalar(fcinfo, spec);
 }
 

@@ -1,7 +1,13 @@
 // sqlite_extension/sqlite_session.cpp
 #include "sqlite_extension/sqlite_session.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "dialect/sqlite_dialect.hpp"
 #include "sqlite_extension/query_trace.hpp"
@@ -203,6 +209,189 @@ QueryStatsStore* SqliteSession::query_stats() {
                 "Query statistics are recorded on connections that loaded vigil.");
   }
   return store;
+}
+
+std::unique_ptr<SqliteSession> SqliteSession::owning(sqlite3* db) {
+  auto session = std::make_unique<SqliteSession>(db);
+  session->owns_ = true;
+  return session;
+}
+
+SqliteSession::~SqliteSession() {
+  if (owns_) sqlite3_close_v2(db_);
+}
+
+std::string SqliteSession::main_path() {
+  const char* name = sqlite3_db_filename(db_, "main");
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+bool SqliteSession::in_write_transaction() {
+  return sqlite3_txn_state(db_, "main") == SQLITE_TXN_WRITE;
+}
+
+namespace {
+
+// Owns a connection opened by the host (closed on every path).
+struct Connection {
+  sqlite3* db = nullptr;
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() { sqlite3_close_v2(db); }
+  sqlite3* release() {
+    sqlite3* out = db;
+    db = nullptr;
+    return out;
+  }
+};
+
+void open_file(Connection& c, const std::string& path, int flags) {
+  // No SQLITE_OPEN_URI: the path is a file name, whatever the process-wide URI setting says.
+  const int rc = sqlite3_open_v2(path.c_str(), &c.db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = c.db != nullptr ? sqlite3_errmsg(c.db) : sqlite3_errstr(rc);
+    throw Error(ErrorCode::kIoError, fmt::format("could not open \"{}\": {}", path, message));
+  }
+  sqlite3_extended_result_codes(c.db, 1);
+  sqlite3_busy_timeout(c.db, 5000);
+}
+
+void exec_on(sqlite3* db, const char* sql) {
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
+}
+
+}  // namespace
+
+namespace {
+
+std::string text_of(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(stmt, 0);
+    if (p != nullptr) out = reinterpret_cast<const char*>(p);
+  }
+  const int rc = sqlite3_finalize(stmt);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
+  return out;
+}
+
+// Whether the main database can be copied as a file: a rollback-journal database of the unix VFS
+// that this connection holds a read lock on, so that no writer can change the file while it is
+// copied (a writer needs an exclusive lock to write the database file, and a hot journal would
+// have been rolled back by our first read).  A WAL database keeps committed pages in the -wal
+// file, and an in-memory one has no file: those go through the backup API.
+bool can_copy_file(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  if (file == nullptr || file[0] == '\0' || sqlite3_get_autocommit(db) != 0) return false;
+  char* vfs = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_VFSNAME, &vfs) != SQLITE_OK || vfs == nullptr) {
+    return false;
+  }
+  const bool unix_vfs = std::string(vfs).compare(0, 4, "unix") == 0;
+  sqlite3_free(vfs);
+  if (!unix_vfs || text_of(db, "PRAGMA main.journal_mode") == "wal") return false;
+  text_of(db, "SELECT count(*) FROM main.sqlite_schema");  // takes the read lock if not yet held
+  return sqlite3_txn_state(db, "main") >= SQLITE_TXN_READ;
+}
+
+// Owns a file descriptor.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+[[noreturn]] void throw_errno(const char* what) {
+  throw Error(ErrorCode::kIoError, fmt::format("{}: {}", what, std::strerror(errno)));
+}
+
+// Copies `from` into the existing file `to` as cp does: copy_file_range (the kernel copies),
+// read/write where the file systems do not support it.  Errors keep their errno ("No space left
+// on device").
+void copy_file_contents(const std::string& from, const std::string& to) {
+  const Fd in(open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.fd < 0) throw_errno("could not open the database file");
+  const Fd out(open(to.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (out.fd < 0) throw_errno("could not open the copy");
+  bool kernel_copy = true;
+  std::vector<char> buffer;
+  while (true) {
+    ssize_t n = -1;
+    if (kernel_copy) {
+      n = copy_file_range(in.fd, nullptr, out.fd, nullptr, 1 << 30, 0);
+      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        kernel_copy = false;
+        buffer.resize(1 << 20);
+        continue;
+      }
+    } else {
+      n = read(in.fd, buffer.data(), buffer.size());
+      if (n > 0) {
+        for (ssize_t done = 0; done < n;) {
+          const ssize_t w = write(out.fd, buffer.data() + done, static_cast<std::size_t>(n - done));
+          if (w < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("could not write the copy");
+          }
+          done += w;
+        }
+      }
+    }
+    if (n == 0) return;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("could not copy the database file");
+    }
+  }
+}
+
+}  // namespace
+
+// Inside the caller's read transaction: a rollback-journal database file is copied as a file
+// under its read lock (as fast as cp); otherwise the online backup API copies it page by page.
+// Both are written without a journal and without syncs: on any failure the caller removes the
+// copy, and the manifest written next is committed with a sync.
+void SqliteSession::copy_main_to(const std::string& path) {
+  if (can_copy_file(db_)) {
+    copy_file_contents(sqlite3_db_filename(db_, "main"), path);
+    return;
+  }
+  Connection dest;
+  open_file(dest, path, SQLITE_OPEN_READWRITE);
+  exec_on(dest.db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
+  sqlite3_backup* backup = sqlite3_backup_init(dest.db, "main", db_, "main");
+  if (backup == nullptr) throw_sqlite_error(dest.db, sqlite3_errcode(dest.db));
+  int rc;
+  while ((rc = sqlite3_backup_step(backup, 1024)) == SQLITE_OK) {
+#if SQLITE_VERSION_NUMBER >= 3041000
+    if (sqlite3_is_interrupted(db_)) break;
+#endif
+  }
+  sqlite3_backup_finish(backup);
+  if (rc == SQLITE_OK) throw Error(ErrorCode::kQueryCanceled, "interrupted");
+  if (rc != SQLITE_DONE) {
+    // The step's error is reported on the destination (disk full, I/O) or on the source.
+    const int dest_rc = sqlite3_errcode(dest.db);
+    if (dest_rc != SQLITE_OK) throw_sqlite_error(dest.db, dest_rc);
+    throw Error(code_for(rc), sqlite3_errstr(rc));
+  }
+}
+
+// Files opened for writing are switched to rollback-journal mode, so that the file stands
+// alone (no -wal beside it) once the connection is closed.
+std::unique_ptr<Session> SqliteSession::open(const std::string& path, bool writable) {
+  Connection c;
+  open_file(c, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+  if (writable) exec_on(c.db, "PRAGMA journal_mode = DELETE");
+  return owning(c.release());
 }
 
 }  // namespace vigil::sqlite

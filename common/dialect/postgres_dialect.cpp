@@ -4,6 +4,8 @@
 // another schema of the search_path are never picked up.
 #include "dialect/postgres_dialect.hpp"
 
+#include <cctype>
+
 #include "schema/introspect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/session.hpp"
@@ -295,6 +297,61 @@ ORDER BY 1 DESC, 3)sql";
     }
   }
   return plan;
+}
+
+namespace {
+
+// format_type() text without its "(n[,m])" modifier: "character varying(20)" → "character
+// varying", "timestamp(3) with time zone" → "timestamp with time zone".  A bound must not be
+// cast to the column's length or scale (that would truncate or round it).
+std::string without_modifier(const std::string& type) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < type.size()) {
+    if (type[i] == '(') {
+      std::size_t j = i + 1;
+      while (j < type.size() && (std::isdigit(static_cast<unsigned char>(type[j])) != 0 ||
+                                 type[j] == ',' || type[j] == ' ')) {
+        ++j;
+      }
+      if (j < type.size() && type[j] == ')' && j > i + 1) {
+        i = j + 1;
+        continue;
+      }
+    }
+    out.push_back(type[i++]);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Text types compare in byte order (COLLATE "C"), as SQLite's BINARY does.
+std::string PostgresDialect::byte_ordered(const Column& column, const std::string& quoted) const {
+  const std::string type = without_modifier(column.declared_type);
+  if (type == "text" || type == "character varying" || type == "character") {
+    return quoted + " COLLATE \"C\"";
+  }
+  return quoted;
+}
+
+// Bounds are canonical text for dates and times: a timestamptz bound is UTC, whatever the
+// session's TimeZone.
+std::string PostgresDialect::typed_param(int n, const Column& column) const {
+  const std::string type = without_modifier(column.declared_type);
+  if (type == "timestamp with time zone") {
+    return "(CAST(" + param(n) + " AS pg_catalog.timestamp) AT TIME ZONE 'UTC')";
+  }
+  return "CAST(" + param(n) + " AS " + type + ")";
+}
+
+std::string PostgresDialect::file_backup_unavailable() const {
+  return "is not available in PostgreSQL: take backups with pg_basebackup or pg_dump, then "
+         "compare vigil_checksums() on the source and on the restored copy";
+}
+
+std::string PostgresDialect::quick_check_sql() const {
+  return {};
 }
 
 }  // namespace vigil

@@ -241,6 +241,24 @@ Dialect::PhysicalPlan SqliteDialect::physical_plan(Session&, const std::vector<T
   return plan;
 }
 
+// Key columns compare with BINARY whatever collation they were declared with; values are bound
+// as they are (SQLite applies the column's affinity to the comparison).
+std::string SqliteDialect::byte_ordered(const Column&, const std::string& quoted) const {
+  return quoted + " COLLATE BINARY";
+}
+
+std::string SqliteDialect::typed_param(int n, const Column&) const {
+  return param(n);
+}
+
+std::string SqliteDialect::file_backup_unavailable() const {
+  return {};
+}
+
+std::string SqliteDialect::quick_check_sql() const {
+  return "PRAGMA main.quick_check";
+}
+
 }  // namespace vigil
 
 #include "vigil/no_host_headers.hpp"

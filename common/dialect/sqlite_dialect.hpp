@@ -54,6 +54,10 @@ class SqliteDialect final : public Dialect {
   std::vector<EngineAdvice> engine_advice(Session& session) const override;
   std::string create_index_sql(const TableRef& table, const std::string& index,
                                const std::vector<std::string>& columns) const override;
+  std::string byte_ordered(const Column& column, const std::string& quoted) const override;
+  std::string typed_param(int n, const Column& column) const override;
+  std::string file_backup_unavailable() const override;
+  std::string quick_check_sql() const override;
 };
 
 const SqliteDialect& sqlite_dialect();

@@ -30,6 +30,32 @@ SchemaModel model_for(Session& session, const Args& args) {
 
 void register_schema_functions(std::vector<FunctionSpec>& out) {
   {
+    // vigil_functions() → table(name, kind, arguments, writes): the registry itself, so that
+    // tools (and the standby test) can tell the functions that change data from the others.
+    FunctionSpec f;
+    f.name = "vigil_functions";
+    f.columns = {{"name", ValueKind::kText},
+                 {"kind", ValueKind::kText},
+                 {"arguments", ValueKind::kText},
+                 {"writes", ValueKind::kBoolean}};
+    f.needs_session = false;
+    f.table = [](Session&, const Args&) -> std::unique_ptr<RowSource> {
+      std::vector<Row> rows;
+      for (const FunctionSpec& spec : function_registry()) {
+        std::string arguments;
+        for (const ArgSpec& a : spec.args) {
+          if (!arguments.empty()) arguments += ", ";
+          arguments += std::string(a.optional ? "[" : "") + a.name + " " + value_kind_name(a.type) +
+                       (a.optional ? "]" : "");
+        }
+        rows.push_back({Value::text(spec.name), Value::text(spec.is_table() ? "table" : "scalar"),
+                        Value::text(arguments), Value::boolean(spec.writes)});
+      }
+      return std::make_unique<VectorRowSource>(std::move(rows));
+    };
+    out.push_back(std::move(f));
+  }
+  {
     FunctionSpec f;
     f.name = "vigil_version";
     f.result = ValueKind::kText;

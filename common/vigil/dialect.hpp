@@ -212,6 +212,17 @@ class Dialect {
   // different names: PostgreSQL on the table, SQLite on the index).
   virtual std::string create_index_sql(const TableRef& table, const std::string& index,
                                        const std::vector<std::string>& columns) const = 0;
+  // Content checksums (common/checksum/).  `quoted` is the column's quoted name; the result
+  // orders and compares text by its bytes in both engines (PostgreSQL COLLATE "C" on text
+  // types, SQLite BINARY), so key ranges are the same ranges in both.
+  virtual std::string byte_ordered(const Column& column, const std::string& quoted) const = 0;
+  // The n-th bound parameter as a value of `column`'s type, to compare with the column.
+  virtual std::string typed_param(int n, const Column& column) const = 0;
+  // Why vigil_backup is not available on this engine and what to use instead ("" where it is).
+  virtual std::string file_backup_unavailable() const = 0;
+  // A quick physical check of a database file: one text column, a single row 'ok' when the
+  // file's structure is sound, else one row per problem ("" where there are no files).
+  virtual std::string quick_check_sql() const = 0;
 };
 
 }  // namespace vigil

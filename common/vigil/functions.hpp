@@ -87,7 +87,8 @@ struct FunctionSpec {
   std::vector<ArgSpec> args;
   ValueKind result = ValueKind::kNull;  // scalar functions: the result type
   std::vector<ColumnSpec> columns;      // table functions: the result columns
-  bool writes = false;  // changes data: SQLite DIRECTONLY, PostgreSQL VOLATILE + REVOKE
+  bool writes = false;       // changes data: SQLite DIRECTONLY, PostgreSQL VOLATILE + REVOKE
+  bool direct_only = false;  // reaches outside the database (files): SQLite DIRECTONLY too
   bool needs_session = true;
   ScalarFn scalar;
   TableFn table;

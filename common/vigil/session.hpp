@@ -15,7 +15,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/value.hpp"
 
@@ -33,6 +35,8 @@ class Cursor {
   // The value of column i of the current row.
   virtual Value get(std::size_t i) const = 0;
 };
+
+class DatabaseFiles;
 
 class Session {
  public:
@@ -56,6 +60,38 @@ class Session {
 
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});
+
+  // The engine's database files, where a database is a file the host can copy and open
+  // (SQLite); nullptr where it is not (PostgreSQL).
+  virtual DatabaseFiles* files() { return nullptr; }
+
+  // Every row of the table schema.name, the columns named (in that order), in no particular
+  // order, through a faster path than a query where the host has one; nullptr otherwise, and
+  // whenever privileges, row security or the kind of table need the engine's own query (the
+  // caller then runs SELECT columns FROM table).
+  virtual std::unique_ptr<Cursor> scan_table(const std::string& /*schema*/,
+                                             const std::string& /*name*/,
+                                             const std::vector<std::string>& /*columns*/) {
+    return nullptr;
+  }
+};
+
+// A database that lives in one file: what vigil_backup and vigil_backup_verify need from the
+// host (common/checksum/backup.cpp).
+class DatabaseFiles {
+ public:
+  virtual ~DatabaseFiles() = default;
+  // The file of the session's main database ("" for an in-memory database).
+  virtual std::string main_path() = 0;
+  // Whether the session has changes to the main database that are not committed yet.
+  virtual bool in_write_transaction() = 0;
+  // Copies the session's main database, online, into the existing empty file `path`, reading
+  // in the session's current read transaction when it has one.  Throws on any error, leaving
+  // the file for the caller to remove.
+  virtual void copy_main_to(const std::string& path) = 0;
+  // A new session on the database file `path` (read-only unless `writable`).  The file must
+  // exist; kIoError when it cannot be opened.
+  virtual std::unique_ptr<Session> open(const std::string& path, bool writable) = 0;
 };
 
 // Runs a block inside a savepoint: released on success, rolled back when an exception leaves

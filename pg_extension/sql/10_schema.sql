@@ -1,6 +1,20 @@
 -- pg_extension/sql/10_schema.sql: the schema group (common/schema/)
 
 --
+-- vigil_functions()
+--
+-- Every function of vigil, with its arguments and whether it changes data.
+--
+CREATE FUNCTION vigil_functions(
+    OUT name text,
+    OUT kind text,
+    OUT arguments text,
+    OUT writes boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'vigil_functions'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+--
 -- vigil_version()
 --
 -- The version of the loaded library, the same text in PostgreSQL and SQLite.

@@ -1,0 +1,235 @@
+// bench/checksum_sqlite_bench.cpp -- SQLite side of the checksum and backup benchmarks
+// (bench/checksum.sh runs it; results in bench/RESULTS.md).
+//
+//   build/checksum_sqlite_bench [rows] [dir]
+//
+// Makes the validation platform with `rows` detection_events (default 1,000,000) in a database
+// file under `dir` (default /tmp), then times, side by side, best and median of 5 runs:
+//   - a scan that decodes every column of detection_events (sqlite3_column_* by storage class)
+//   - SELECT vigil_table_checksum('detection_events')           goal: <= 2x the scan
+//   - copying the database file: cp, cp + fsync
+//   - vigil_backup's copy (a rollback-journal file copied under the read lock), the online backup
+//     API (vigil's copy of WAL databases), VACUUM INTO; PRAGMA quick_check; vigil_checksums()
+//   - SELECT * FROM vigil_backup(path): copy + manifest + verification   goal: copy >= 0.8x cp
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sqlite_extension/sqlite_session.hpp"
+
+extern "C" int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string message = err != nullptr ? err : "?";
+    sqlite3_free(err);
+    throw std::runtime_error(message + " in: " + sql.substr(0, 80));
+  }
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string one_value(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    throw std::runtime_error(sqlite3_errmsg(db));
+  }
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const auto* p = sqlite3_column_text(stmt, 0);
+    out = p != nullptr ? reinterpret_cast<const char*>(p) : "";
+  }
+  const int rc = sqlite3_finalize(stmt);
+  if (rc != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
+  return out;
+}
+
+struct Timing {
+  double best = 0;
+  double median = 0;
+};
+
+// Best and median of `runs` runs of `f`; `before` runs untimed before each one.
+Timing measure(
+    const std::function<void()>& f, const std::function<void()>& before = [] {}, int runs = 5) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    before();
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return {times.front(), times[times.size() / 2]};
+}
+
+void fsync_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+void remove_db(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix, ec);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long rows = argc > 1 ? std::atol(argv[1]) : 1000000;
+  const fs::path dir = argc > 2 ? argv[2] : "/tmp";
+  const fs::path repo = fs::path(__FILE__).parent_path().parent_path();
+  const std::string src = (dir / "vigil-bench-platform.db").string();
+  const std::string dst = (dir / "vigil-bench-copy.db").string();
+  remove_db(src);
+  remove_db(dst);
+
+  sqlite3* db = nullptr;
+  sqlite3_open(src.c_str(), &db);
+  char* err = nullptr;
+  sqlite3_vigil_init(db, &err, nullptr);
+  const auto load0 = std::chrono::steady_clock::now();
+  exec(db, read_text(repo / "examples/validation_platform/schema.sqlite.sql"));
+  exec(db, "CREATE TEMP TABLE gen_params AS SELECT " + std::to_string(rows / 50) +
+               " AS videos, 50 AS detections_per_video");
+  exec(db, "BEGIN");
+  exec(db, read_text(repo / "examples/validation_platform/generate.sqlite.sql"));
+  exec(db, "COMMIT");
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - load0).count();
+  const double mb = static_cast<double>(fs::file_size(src)) / 1e6;
+  std::printf("SQLite %s: detection_events %s rows, database file %.1f MB (loaded in %.1f s)\n",
+              sqlite3_libversion(), one_value(db, "SELECT count(*) FROM detection_events").c_str(),
+              mb, load_s);
+
+  // --- checksum vs a decoding scan ----------------------------------------------------------
+  long long sink = 0;
+  const Timing scan = measure([&] {
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT * FROM detection_events", -1, &stmt, nullptr);
+    const int n = sqlite3_column_count(stmt);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER:
+            sink += sqlite3_column_int64(stmt, i);
+            break;
+          case SQLITE_FLOAT:
+            sink += static_cast<long long>(sqlite3_column_double(stmt, i));
+            break;
+          case SQLITE_TEXT:
+            sink += sqlite3_column_text(stmt, i)[0] + sqlite3_column_bytes(stmt, i);
+            break;
+          case SQLITE_BLOB:
+            sink += sqlite3_column_bytes(stmt, i);
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    sqlite3_finalize(stmt);
+  });
+  std::string digest;
+  const Timing checksum =
+      measure([&] { digest = one_value(db, "SELECT vigil_table_checksum('detection_events')"); });
+  std::printf("\n%-46s %8s %9s %9s\n", "checksum of detection_events", "best s", "median s",
+              "vs scan");
+  std::printf("%-46s %8.3f %9.3f %8.2fx\n", "scan decoding every column (sqlite3_column_*)",
+              scan.best, scan.median, 1.0);
+  std::printf("%-46s %8.3f %9.3f %8.2fx   (goal <= 2x)\n", "vigil_table_checksum", checksum.best,
+              checksum.median, checksum.median / scan.median);
+  std::printf("  digest %s (sink %lld)\n", digest.c_str(), sink % 10);
+
+  // --- backups vs copying the file ----------------------------------------------------------
+  exec(db, "PRAGMA wal_checkpoint");
+  const auto clear = [&] { remove_db(dst); };
+  const Timing cp = measure(
+      [&] {
+        if (std::system(("cp " + src + " " + dst).c_str()) != 0) throw std::runtime_error("cp");
+      },
+      clear);
+  const Timing cp_sync = measure(
+      [&] {
+        if (std::system(("cp " + src + " " + dst).c_str()) != 0) throw std::runtime_error("cp");
+        fsync_file(dst);
+      },
+      clear);
+  const Timing backup_api = measure(
+      [&] {
+        sqlite3* out = nullptr;
+        sqlite3_open(dst.c_str(), &out);
+        exec(out, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF");
+        sqlite3_backup* b = sqlite3_backup_init(out, "main", db, "main");
+        while (sqlite3_backup_step(b, 1024) == SQLITE_OK) {
+        }
+        sqlite3_backup_finish(b);
+        sqlite3_close(out);
+      },
+      clear);
+  const Timing vacuum_into = measure([&] { exec(db, "VACUUM INTO '" + dst + "'"); }, clear);
+  vigil::sqlite::SqliteSession session(db);
+  const Timing locked_copy = measure(
+      [&] {
+        exec(db, "BEGIN");
+        session.copy_main_to(dst);
+        exec(db, "COMMIT");
+      },
+      [&] {
+        clear();
+        std::fclose(std::fopen(dst.c_str(), "w"));
+      });
+  const Timing quick_check = measure([&] { one_value(db, "PRAGMA quick_check"); });
+  const Timing all_checksums =
+      measure([&] { one_value(db, "SELECT count(*) FROM vigil_checksums()"); });
+  std::string verified;
+  const Timing backup = measure(
+      [&] { verified = one_value(db, "SELECT verified FROM vigil_backup('" + dst + "')"); }, clear);
+  const Timing verify =
+      measure([&] { one_value(db, "SELECT verified FROM vigil_backup_verify('" + dst + "')"); });
+  std::printf("\n%-46s %8s %9s %9s %9s\n", "copy of the database file", "best s", "median s",
+              "MB/s", "vs cp");
+  const auto line = [&](const char* name, const Timing& t, const char* note) {
+    std::printf("%-46s %8.3f %9.3f %9.0f %8.2fx%s\n", name, t.best, t.median, mb / t.median,
+                cp.median / t.median, note);
+  };
+  line("cp", cp, "");
+  line("cp + fsync", cp_sync, "");
+  line("file copy under the read lock (vigil's copy)", locked_copy, "   (goal >= 0.8x)");
+  line("online backup API (vigil's copy of WAL dbs)", backup_api, "");
+  line("VACUUM INTO", vacuum_into, "");
+  line("PRAGMA quick_check", quick_check, "");
+  line("vigil_checksums() of every table", all_checksums, "");
+  line("vigil_backup (copy + manifest + verify)", backup, "");
+  line("vigil_backup_verify (quick_check + checksums)", verify, "");
+  std::printf("  verified %s\n", verified.c_str());
+  sqlite3_close(db);
+  remove_db(src);
+  remove_db(dst);
+  return 0;
+}
