@@ -20,7 +20,7 @@ CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup schema stats errors integrity integrity_pg
+REGRESS = setup schema stats errors integrity integrity_pg rules
 REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
 
 PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)

@@ -180,7 +180,7 @@ Severity parse_severity(const std::string& s) {
 
 class RuleViolations final : public CheckKind {
  public:
-  std::string_view name() const override { return "rule:"; }
+  std::string_view name() const override { return "rule:<name>"; }
   bool handles(std::string_view check_name) const override {
     return check_name.substr(0, 5) == "rule:";
   }
