@@ -68,11 +68,11 @@ namespace {
 
 // Statement keywords that can never appear in a read-only expression.
 constexpr const char* kForbiddenWords[] = {
-    "INSERT", "UPDATE",  "DELETE",   "MERGE",     "UPSERT",  "REPLACE", "DROP",
-    "CREATE", "ALTER",   "TRUNCATE", "GRANT",     "REVOKE",  "COPY",    "CALL",
-    "DO",     "VACUUM",  "ATTACH",   "DETACH",    "PRAGMA",  "REINDEX", "ANALYZE",
-    "BEGIN",  "COMMIT",  "ROLLBACK", "SAVEPOINT", "RELEASE", "SET",     "RESET",
-    "LOCK",   "EXECUTE", "PREPARE",  "LISTEN",    "NOTIFY",  "INTO"};
+    "INSERT",  "UPDATE",   "DELETE",    "MERGE",   "UPSERT",  "DROP",    "CREATE",
+    "ALTER",   "TRUNCATE", "GRANT",     "REVOKE",  "COPY",    "CALL",    "DO",
+    "VACUUM",  "ATTACH",   "DETACH",    "PRAGMA",  "REINDEX", "ANALYZE", "BEGIN",
+    "COMMIT",  "ROLLBACK", "SAVEPOINT", "RELEASE", "SET",     "RESET",   "LOCK",
+    "EXECUTE", "PREPARE",  "LISTEN",    "NOTIFY",  "INTO"};
 
 // Refuses what cannot be one expression; see the contract above.
 void validate_condition_text(const std::string& condition) {

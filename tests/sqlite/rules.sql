@@ -48,3 +48,6 @@ SELECT vigil_rule_drop('inside_frame');
 SELECT check_name, violations FROM vigil_check() ORDER BY 1;
 -- vigil's own table is not a user table
 SELECT count(*) FROM vigil_schema() WHERE table_name = 'vigil_rules';
+-- replace() is a function, not the REPLACE statement: allowed
+SELECT vigil_rule_add('no_space', 'detections', 'replace(label, '' '', '''') = label');
+SELECT check_name, violations FROM vigil_check() WHERE check_name = 'rule:no_space';
