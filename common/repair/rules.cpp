@@ -112,7 +112,7 @@ std::string one_of(const Args& args, std::size_t i, const char* what,
   const std::string value = sql::ascii_lower(args.text(i));
   std::string list;
   for (const char* a : allowed) {
-    if (value == a) return value;
+    if (value == a) return std::string(a);
     list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
   }
   throw Error(ErrorCode::kInvalidParameter, fmt::format("invalid {} \"{}\"", what, args.text(i)),
@@ -203,7 +203,7 @@ class RuleViolations final : public CheckKind {
       subject.detail = fmt::format("fails rule {} ({})", rule.name, rule.condition);
       const std::string detail = subject.detail;
       probe->subjects_.push_back(std::move(subject));
-      probe->row_detail = [detail](std::size_t, const Row&) { return detail; };
+      probe->row_detail = [detail](std::size_t, const Row&) { return std::string(detail); };
       out.push_back(std::move(probe));
     }
   }
