@@ -20,7 +20,7 @@ CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup schema stats errors integrity integrity_pg query_stats health monitor optimize checksum
+REGRESS = setup schema stats errors integrity integrity_pg rules query_stats health monitor optimize checksum
 REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
 
 PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)

@@ -56,5 +56,6 @@ const CheckKind& find_check_kind(std::string_view check_name);
 void register_constraint_kinds(std::vector<std::unique_ptr<CheckKind>>& out);
 void register_state_kinds(std::vector<std::unique_ptr<CheckKind>>& out);
 void register_physical_kind(std::vector<std::unique_ptr<CheckKind>>& out);
+void register_rule_kind(std::vector<std::unique_ptr<CheckKind>>& out);  // repair/rules.cpp
 
 }  // namespace vigil::integrity

@@ -16,6 +16,7 @@ const std::vector<std::unique_ptr<CheckKind>>& check_kinds() {
                                      // type_mismatch
     register_state_kinds(out);       // sequence_behind, invalid_index, unvalidated_constraint
     register_physical_kind(out);     // physical
+    register_rule_kind(out);         // rule:<name>
     return out;
   }();
   return kinds;

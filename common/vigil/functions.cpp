@@ -14,6 +14,7 @@ void register_schema_functions(std::vector<FunctionSpec>& out);
 void register_stats_functions(std::vector<FunctionSpec>& out);
 void register_integrity_functions(std::vector<FunctionSpec>& out);
 void register_checksum_functions(std::vector<FunctionSpec>& out);
+void register_repair_functions(std::vector<FunctionSpec>& out);
 
 const Value& Args::required(std::size_t i) const {
   if (i >= values_.size() || values_[i].is_null()) {
@@ -56,6 +57,7 @@ const std::vector<FunctionSpec>& function_registry() {
     register_stats_functions(out);
     register_integrity_functions(out);
     register_checksum_functions(out);
+    register_repair_functions(out);
     return out;
   }();
   return registry;

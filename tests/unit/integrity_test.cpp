@@ -127,21 +127,23 @@ TEST(IntegrityRegistry, KindsInReportingOrder) {
   const std::vector<std::string> expected = {
       "fk_orphan",     "not_null",        "check_constraint", "unique_duplicate",
       "type_mismatch", "sequence_behind", "invalid_index",    "unvalidated_constraint",
-      "physical"};
+      "physical",      "rule:<name>"};
   EXPECT_EQ(names, expected);
   EXPECT_EQ(integrity::find_check_kind("not_null").name(), "not_null");
+  EXPECT_EQ(integrity::find_check_kind("rule:confidence").name(), "rule:<name>");
 }
 
 TEST(IntegrityRegistry, UnknownCheckNamesTheKnownOnes) {
   try {
-    integrity::find_check_kind("rule:confidence");  // no rule kind is registered yet
+    integrity::find_check_kind("rules:confidence");  // "rule:" serves only its own prefix
     FAIL() << "no error";
   } catch (const vigil::Error& e) {
     EXPECT_EQ(e.code(), vigil::ErrorCode::kInvalidParameter);
-    EXPECT_STREQ(e.what(), "unknown check \"rule:confidence\"");
+    EXPECT_STREQ(e.what(), "unknown check \"rules:confidence\"");
     EXPECT_EQ(e.hint(),
               "Known checks: fk_orphan, not_null, check_constraint, unique_duplicate, "
-              "type_mismatch, sequence_behind, invalid_index, unvalidated_constraint, physical.");
+              "type_mismatch, sequence_behind, invalid_index, unvalidated_constraint, physical, "
+              "rule:<name>.");
   }
 }
 
