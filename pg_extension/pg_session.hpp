@@ -4,6 +4,7 @@
 // stream; savepoints are internal subtransactions (as PL/pgSQL's exception blocks).
 #pragma once
 
+#include <unordered_map>
 #include <vector>
 
 #include "pg_extension/pg_headers.hpp"
@@ -29,6 +30,9 @@ class SpiSession final : public Session {
   void rollback_to() override;
   void check_interrupts() override;
   const Dialect& dialect() const override;
+  std::string error_sqlstate(const std::exception& e) const override;
+  std::string syntax_error(std::string_view statement) override;
+  std::optional<std::vector<TableRef>> schema_changes() override;
 
   // Disconnects from SPI; the memory context current before the constructor is current again.
   void finish();
@@ -38,9 +42,14 @@ class SpiSession final : public Session {
     MemoryContext context;
     ResourceOwner owner;
   };
+  void seed_relations();
+
   bool read_only_;
   bool connected_ = false;
   std::vector<Level> levels_;
+  // schema_changes(): every user table and index seen, by OID, with its table's name then.
+  bool tracking_ = false;
+  std::unordered_map<Oid, TableRef> relations_;
 };
 
 }  // namespace vigil::pg

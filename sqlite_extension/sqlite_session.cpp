@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "dialect/sqlite_dialect.hpp"
 #include "vigil/error.hpp"
+#include "vigil/functions.hpp"
 
 namespace vigil::sqlite {
 namespace {
@@ -192,6 +195,60 @@ void SqliteSession::check_interrupts() {
 
 const Dialect& SqliteSession::dialect() const {
   return sqlite_dialect();
+}
+
+// SQLite has no parse-only API: sqlite3_prepare also resolves names, so only the errors that
+// mean "this is not SQL" count.  A PRAGMA is never prepared: some take effect while they are
+// prepared.
+std::string SqliteSession::syntax_error(std::string_view statement) {
+  {
+    std::string_view s = statement;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    if (s.size() >= 6 && sqlite3_strnicmp(s.data(), "PRAGMA", 6) == 0) return {};
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const int rc =
+      sqlite3_prepare_v2(db_, statement.data(), static_cast<int>(statement.size()), &stmt, nullptr);
+  sqlite3_finalize(stmt);
+  if (rc == SQLITE_OK) return {};
+  const std::string message = sqlite3_errmsg(db_);
+  for (const char* marker : {"syntax error", "incomplete input", "unrecognized token"}) {
+    if (message.find(marker) != std::string::npos) return message;
+  }
+  return {};
+}
+
+// The schema of `main` is its sqlite_schema: a table's canonical model depends only on the SQL
+// of the table and of its indexes, so comparing that text per table finds every change.
+std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
+  const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
+  if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
+  std::map<std::string, std::string> now;
+  {
+    auto c = query(
+        "SELECT tbl_name, type || ':' || name || ':' || coalesce(sql, '') FROM main.sqlite_schema "
+        "WHERE type IN ('table', 'index') ORDER BY tbl_name, type, name");
+    while (c->next()) {
+      const std::string table = c->get(0).to_text();
+      bool own = table.rfind("sqlite_", 0) == 0;
+      for (const char* name : kOwnTables) own = own || table == name;
+      if (!own) now[table] += c->get(1).to_text() + '\n';
+    }
+  }
+  const bool first = !tracking_;
+  tracking_ = true;
+  schema_version_ = version;
+  std::vector<TableRef> changed;
+  for (const auto& [table, text] : now) {
+    auto it = schema_.find(table);
+    if (it == schema_.end() || it->second != text) changed.push_back({"main", table});
+  }
+  for (const auto& [table, text] : schema_) {
+    if (now.count(table) == 0) changed.push_back({"main", table});
+  }
+  schema_ = std::move(now);
+  if (first) return std::nullopt;
+  return changed;
 }
 
 }  // namespace vigil::sqlite

@@ -4,6 +4,10 @@
 // as the core pulls rows; values come out in their storage class (sqlite3_column_*).
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 #include "sqlite_extension/sqlite_api.hpp"
 #include "vigil/session.hpp"
 
@@ -23,12 +27,18 @@ class SqliteSession final : public Session {
   void rollback_to() override;
   void check_interrupts() override;
   const Dialect& dialect() const override;
+  std::string syntax_error(std::string_view statement) override;
+  std::optional<std::vector<TableRef>> schema_changes() override;
 
   sqlite3* db() const { return db_; }
 
  private:
   sqlite3* db_;
   int savepoint_depth_ = 0;
+  // schema_changes(): the schema as last seen (tbl_name → its objects' SQL) and its version.
+  bool tracking_ = false;
+  std::int64_t schema_version_ = 0;
+  std::map<std::string, std::string> schema_;
 };
 
 // Throws the vigil::Error that matches SQLite result `rc` on `db`, with SQLite's message.

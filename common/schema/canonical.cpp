@@ -196,20 +196,34 @@ std::vector<SchemaRow> canonical_schema_rows(const SchemaModel& model, const Dia
   return rows;
 }
 
+void sort_for_fingerprint(std::vector<SchemaRow>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const SchemaRow& a, const SchemaRow& b) {
+    return std::tie(a.table_name, a.object_type, a.name, a.definition) <
+           std::tie(b.table_name, b.object_type, b.name, b.definition);
+  });
+}
+
+SchemaFingerprinter::SchemaFingerprinter() {
+  hasher_.update_field("vigil-schema-v1");
+}
+
+void SchemaFingerprinter::add(const SchemaRow& row) {
+  hasher_.update_field(row.table_name);
+  hasher_.update_field(row.object_type);
+  hasher_.update_field(row.name);
+  hasher_.update_field(row.definition);
+}
+
+std::string SchemaFingerprinter::hex() const {
+  return hasher_.digest().hex();
+}
+
 std::string schema_fingerprint(const std::vector<SchemaRow>& rows) {
-  std::vector<std::tuple<std::string, std::string, std::string, std::string>> keys;
-  keys.reserve(rows.size());
-  for (const auto& r : rows) keys.emplace_back(r.table_name, r.object_type, r.name, r.definition);
-  std::sort(keys.begin(), keys.end());
-  Hasher128 hasher;
-  hasher.update_field("vigil-schema-v1");
-  for (const auto& [t, o, n, d] : keys) {
-    hasher.update_field(t);
-    hasher.update_field(o);
-    hasher.update_field(n);
-    hasher.update_field(d);
-  }
-  return hasher.digest().hex();
+  std::vector<SchemaRow> sorted = rows;
+  sort_for_fingerprint(sorted);
+  SchemaFingerprinter fingerprinter;
+  for (const auto& r : sorted) fingerprinter.add(r);
+  return fingerprinter.hex();
 }
 
 }  // namespace vigil

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "schema/model.hpp"
 #include "vigil/value.hpp"
@@ -85,6 +86,35 @@ class Dialect {
   // params: schema, table.  One row: total_bytes (NULL if unknown), index_count, dead_rows,
   // last_analyze (timestamp text), page_count -- NULL where the engine has no such figure.
   virtual std::string table_stats_sql() const = 0;
+
+  // --- migrations (common/migrate/) ---------------------------------------------------------
+  // Takes the migration lock until the end of the transaction.  PostgreSQL: a
+  // transaction-scoped advisory lock (waits up to lock_timeout); SQLite: a write that changes
+  // nothing in `ledger`, which takes the database's write lock (as BEGIN IMMEDIATE would).
+  virtual std::string migration_lock_sql(const std::string& ledger) const = 0;
+  // The hint of the error raised when the lock cannot be had.
+  virtual std::string migration_lock_hint() const = 0;
+  // lock_timeout: read it (one text value) and set it for the rest of the transaction (param 1:
+  // the value as text, "500ms").  "" when the engine has no lock timeout: then the migration
+  // options lock_timeout_ms and retries have nothing to act on.
+  virtual std::string lock_timeout_get_sql() const = 0;
+  virtual std::string lock_timeout_set_sql() const = 0;
+  // Sleeps param 1 seconds (a real), interruptibly.  "" when the engine cannot.
+  virtual std::string sleep_sql() const = 0;
+  // One text value: the database role running the statement.  "" when the engine has no roles.
+  virtual std::string current_user_sql() const = 0;
+  // Foreign keys the engine does not check by itself while migrating (SQLite, where the
+  // table-rebuild pattern needs enforcement off).  All "" when the engine always enforces them.
+  //   enabled: one 0/1 value; set: turns enforcement on or off (a no-op inside a transaction);
+  //   violations: param 1 = table → one count; children: param 1 = table → the names of the
+  //   tables whose foreign keys reference it.
+  virtual std::string foreign_keys_enabled_sql() const = 0;
+  virtual std::string foreign_keys_set_sql(bool on) const = 0;
+  virtual std::string foreign_key_violations_sql() const = 0;
+  virtual std::string foreign_key_children_sql() const = 0;
+  // Statements that make vigil's own table `table` append-only (refuse UPDATE and DELETE), run
+  // when the table is created on demand; empty when the install script does it.
+  virtual std::vector<std::string> append_only_sql(const std::string& table) const = 0;
 };
 
 }  // namespace vigil

@@ -12,6 +12,7 @@ namespace vigil {
 // Defined in the feature folders.
 void register_schema_functions(std::vector<FunctionSpec>& out);
 void register_stats_functions(std::vector<FunctionSpec>& out);
+void register_migrate_functions(std::vector<FunctionSpec>& out);
 
 const Value& Args::required(std::size_t i) const {
   if (i >= values_.size() || values_[i].is_null()) {
@@ -52,6 +53,7 @@ const std::vector<FunctionSpec>& function_registry() {
     std::vector<FunctionSpec> out;
     register_schema_functions(out);
     register_stats_functions(out);
+    register_migrate_functions(out);
     return out;
   }();
   return registry;

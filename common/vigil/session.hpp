@@ -14,9 +14,14 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "schema/model.hpp"
 #include "vigil/value.hpp"
 
 namespace vigil {
@@ -48,6 +53,22 @@ class Session {
 
   virtual void check_interrupts() = 0;
   virtual const Dialect& dialect() const = 0;
+
+  // The SQLSTATE of an error this session's calls threw: the engine's own for an engine error
+  // (PostgreSQL's sqlerrcode), the mapped one for a vigil::Error.  Never touches the database,
+  // so it may be asked after a savepoint was rolled back.
+  virtual std::string error_sqlstate(const std::exception& e) const;
+
+  // Parses one statement without running it: the engine's syntax error message, or "" when
+  // it parses (or when the engine cannot parse without running; the default).
+  virtual std::string syntax_error(std::string_view statement);
+
+  // Schema change tracking, so a fingerprint can be kept up to date table by table.  The
+  // first call starts tracking and returns nullopt.  Later calls return the tables whose
+  // definition may have changed since the previous call (by their name before and after a
+  // rename or drop, so some may no longer exist), or nullopt when the host cannot tell which:
+  // then every table must be read again.  The default cannot tell.
+  virtual std::optional<std::vector<TableRef>> schema_changes();
 
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});

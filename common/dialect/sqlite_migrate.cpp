@@ -1,0 +1,74 @@
+// common/dialect/sqlite_migrate.cpp
+//
+// SQLite's SQL for migration tracking (common/migrate/).  The migration lock is the
+// database's write lock, taken by a write that changes nothing: like BEGIN IMMEDIATE, it
+// makes a second migrator fail with "database is locked" (SQLITE_BUSY) rather than read a
+// ledger that is about to change.  A function cannot wait for that lock: the statement that
+// calls it already holds a read transaction, and SQLite never runs the busy handler for a
+// connection that holds one (waiting could deadlock).  Waiting is done by the caller with
+// BEGIN IMMEDIATE, which honours the busy timeout.
+#include "dialect/sqlite_dialect.hpp"
+
+namespace vigil {
+
+std::string SqliteDialect::migration_lock_sql(const std::string& ledger) const {
+  return "UPDATE " + ledger + " SET version = version WHERE 0";
+}
+
+std::string SqliteDialect::migration_lock_hint() const {
+  return "Another connection is writing to this database (another migrator?). To wait for it "
+         "instead of failing, run BEGIN IMMEDIATE first (it waits up to the busy timeout: "
+         "PRAGMA busy_timeout, .timeout in the shell), then the vigil call, then COMMIT.";
+}
+
+// SQLite has no lock timeout: a migration holds the database's write lock from the start.
+std::string SqliteDialect::lock_timeout_get_sql() const {
+  return {};
+}
+
+std::string SqliteDialect::lock_timeout_set_sql() const {
+  return {};
+}
+
+std::string SqliteDialect::sleep_sql() const {
+  return {};
+}
+
+std::string SqliteDialect::current_user_sql() const {
+  return {};
+}
+
+std::string SqliteDialect::foreign_keys_enabled_sql() const {
+  return "PRAGMA foreign_keys";
+}
+
+std::string SqliteDialect::foreign_keys_set_sql(bool on) const {
+  return on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF";
+}
+
+std::string SqliteDialect::foreign_key_violations_sql() const {
+  return "SELECT count(*) FROM pragma_foreign_key_check(?1, 'main')";
+}
+
+std::string SqliteDialect::foreign_key_children_sql() const {
+  return R"sql(
+SELECT DISTINCT m.name
+FROM main.sqlite_schema AS m, pragma_foreign_key_list(m.name, 'main') AS f
+WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE)sql";
+}
+
+std::vector<std::string> SqliteDialect::append_only_sql(const std::string& table) const {
+  std::vector<std::string> out;
+  for (const char* op : {"UPDATE", "DELETE"}) {
+    const std::string trigger =
+        quote_identifier(table + "_no_" + (op[0] == 'U' ? "update" : "delete"));
+    out.push_back("CREATE TRIGGER IF NOT EXISTS \"main\"." + trigger + " BEFORE " + op + " ON " +
+                  quote_identifier(table) + " BEGIN SELECT RAISE(ABORT, '" + table +
+                  " is append-only'); END");
+  }
+  return out;
+}
+
+}  // namespace vigil
+
+#include "vigil/no_host_headers.hpp"
