@@ -60,11 +60,17 @@ WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE)sql";
 std::vector<std::string> SqliteDialect::append_only_sql(const std::string& table) const {
   std::vector<std::string> out;
   for (const char* op : {"UPDATE", "DELETE"}) {
-    const std::string trigger =
-        quote_identifier(table + "_no_" + (op[0] == 'U' ? "update" : "delete"));
-    out.push_back("CREATE TRIGGER IF NOT EXISTS \"main\"." + trigger + " BEFORE " + op + " ON " +
-                  quote_identifier(table) + " BEGIN SELECT RAISE(ABORT, '" + table +
-                  " is append-only'); END");
+    std::string trigger = table + (op[0] == 'U' ? "_no_update" : "_no_delete");
+    std::string sql = "CREATE TRIGGER IF NOT EXISTS \"main\".";
+    sql += quote_identifier(trigger);
+    sql += " BEFORE ";
+    sql += op;
+    sql += " ON ";
+    sql += quote_identifier(table);
+    sql += " BEGIN SELECT RAISE(ABORT, '";
+    sql += table;
+    sql += " is append-only'); END";
+    out.push_back(std::move(sql));
   }
   return out;
 }

@@ -375,7 +375,7 @@ MigrationDefinition make_definition(Session& session, const std::string& version
   // Every statement: transaction control refused, engine syntax checked, manual detected.
   std::optional<std::string> manual_reason;
   auto check = [&](const std::string& text, const char* what) {
-    const auto statements = split_statements(text, what);
+    auto statements = split_statements(text, what);
     if (statements.empty()) {
       throw Error(ErrorCode::kInvalidParameter,
                   fmt::format("{} contains no SQL statement{}", what,
@@ -488,7 +488,7 @@ std::string add_migration(Session& session, const std::string& version, const st
           fmt::format("migration {} requires version \"{}\", which is not registered", version, r));
     }
   }
-  const std::string result = register_definition(ledger, d);
+  std::string result = register_definition(ledger, d);
   // A new migration cannot close a cycle (nothing requires it yet); a changed one can.
   if (result == "updated" && !d.options.requires_versions.empty()) validate_requirements(ledger);
   call.commit();
@@ -697,10 +697,11 @@ std::vector<StatusRow> status(Session& session) {
       }
       if (!c->get(5).is_null()) s.applied_at = c->get(5).to_text();
       if (!c->get(6).is_null()) s.applied_by = c->get(6).to_text();
-      if (!c->get(7).is_null())
+      if (!c->get(7).is_null()) {
         s.duration_ms = c->get(7).kind() == ValueKind::kReal
                             ? c->get(7).as_real()
                             : static_cast<double>(c->get(7).to_integer());
+      }
       if (!c->get(8).is_null()) s.error = c->get(8).to_text();
       if (!c->get(9).is_null()) s.fingerprint = c->get(9).to_text();
       if (!c->get(10).is_null()) s.manual_sql = c->get(10).to_text();
@@ -834,8 +835,8 @@ std::int64_t assert_migrated(Session& session, const std::optional<std::string>&
   for (const StatusRow& s : rows) {
     if (target && compare_versions(s.version, *target) > 0) continue;
     const std::string who = fmt::format("migration {} ({})", s.version, s.name);
-    auto fail = [](std::string message, std::string hint = {}) {
-      return Error(ErrorCode::kPrerequisiteState, std::move(message), std::move(hint));
+    auto fail = [](const std::string& message, const std::string& hint = {}) {
+      return Error(ErrorCode::kPrerequisiteState, message, hint);
     };
     if (s.state == kFailed) {
       throw fail(fmt::format("{} failed: {}", who, s.error.value_or("")));

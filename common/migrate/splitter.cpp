@@ -340,7 +340,7 @@ std::vector<std::string> written_tables(std::string_view statement) {
   const bool create_index =
       word_at(t, 0, "CREATE") &&
       (word_at(t, 1, "INDEX") || (word_at(t, 1, "UNIQUE") && word_at(t, 2, "INDEX")));
-  bool index_target_seen = false;
+  bool index_target_added = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const Token& w = t[i];
     if (w.kind != TokenKind::kWord) continue;
@@ -357,21 +357,24 @@ std::vector<std::string> written_tables(std::string_view statement) {
           if (t[j].is_punct(',')) add(j + 1);
         }
       }
-    } else if (w.is_word("TRUNCATE") && i == 0 && !word_at(t, 1, "TABLE")) {
+      continue;
+    }
+    if (w.is_word("TRUNCATE") && i == 0 && !word_at(t, 1, "TABLE")) {
       add(1);
-    } else if (w.is_word("INTO")) {
-      add(i + 1);
-    } else if (w.is_word("UPDATE") && !after_keyword_context) {
-      std::size_t j = i + 1;
-      if (word_at(t, j, "OR")) j += 2;
-      add(j);
-    } else if (w.is_word("FROM") && i > 0 && t[i - 1].is_word("DELETE")) {
-      add(i + 1);
-    } else if (w.is_word("TO") && i > 0 && t[i - 1].is_word("RENAME") && t[0].is_word("ALTER") &&
-               word_at(t, 1, "TABLE")) {
-      add(i + 1);
-    } else if (create_index && !index_target_seen && w.is_word("ON")) {
-      index_target_seen = true;
+      continue;
+    }
+    if (w.is_word("UPDATE") && !after_keyword_context) {
+      add(word_at(t, i + 1, "OR") ? i + 3 : i + 1);
+      continue;
+    }
+    // INSERT/REPLACE ... INTO t, DELETE FROM t, ALTER TABLE ... RENAME TO t, CREATE INDEX ... ON t
+    const bool name_follows = w.is_word("INTO") ||
+                              (w.is_word("FROM") && i > 0 && t[i - 1].is_word("DELETE")) ||
+                              (w.is_word("TO") && i > 0 && t[i - 1].is_word("RENAME") &&
+                               t[0].is_word("ALTER") && word_at(t, 1, "TABLE")) ||
+                              (create_index && w.is_word("ON") && !index_target_added);
+    if (name_follows) {
+      if (w.is_word("ON")) index_target_added = true;
       add(i + 1);
     }
   }
