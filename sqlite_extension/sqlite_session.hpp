@@ -27,6 +27,7 @@ class SqliteSession final : public Session {
   void rollback_to() override;
   void check_interrupts() override;
   const Dialect& dialect() const override;
+  bool can_begin_transaction() const override { return sqlite3_get_autocommit(db_) != 0; }
   std::string syntax_error(std::string_view statement) override;
   std::optional<std::vector<TableRef>> schema_changes() override;
 

@@ -24,6 +24,8 @@ class PostgresDialect final : public Dialect {
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
+  std::string begin_write_sql() const override;
+  std::string commit_sql() const override;
   std::string migration_lock_sql(const std::string& ledger) const override;
   std::string migration_lock_hint() const override;
   std::string lock_timeout_get_sql() const override;
@@ -34,6 +36,7 @@ class PostgresDialect final : public Dialect {
   std::string foreign_keys_set_sql(bool on) const override;
   std::string foreign_key_violations_sql() const override;
   std::string foreign_key_children_sql() const override;
+  std::string migration_error_advice(const std::string& error) const override;
   std::vector<std::string> append_only_sql(const std::string& table) const override;
 };
 

@@ -9,6 +9,15 @@
 
 namespace vigil {
 
+// A function never begins or ends PostgreSQL transactions.
+std::string PostgresDialect::begin_write_sql() const {
+  return {};
+}
+
+std::string PostgresDialect::commit_sql() const {
+  return {};
+}
+
 std::string PostgresDialect::migration_lock_sql(const std::string&) const {
   return "SELECT pg_catalog.pg_advisory_xact_lock(8532464671518452071)";
 }
@@ -48,6 +57,10 @@ std::string PostgresDialect::foreign_key_violations_sql() const {
 }
 
 std::string PostgresDialect::foreign_key_children_sql() const {
+  return {};
+}
+
+std::string PostgresDialect::migration_error_advice(const std::string&) const {
   return {};
 }
 

@@ -1,15 +1,26 @@
 // common/dialect/sqlite_migrate.cpp
 //
 // SQLite's SQL for migration tracking (common/migrate/).  The migration lock is the
-// database's write lock, taken by a write that changes nothing: like BEGIN IMMEDIATE, it
-// makes a second migrator fail with "database is locked" (SQLITE_BUSY) rather than read a
-// ledger that is about to change.  A function cannot wait for that lock: the statement that
-// calls it already holds a read transaction, and SQLite never runs the busy handler for a
-// connection that holds one (waiting could deadlock).  Waiting is done by the caller with
-// BEGIN IMMEDIATE, which honours the busy timeout.
+// database's write lock.  Called outside a transaction, a writing vigil function begins its
+// own with BEGIN IMMEDIATE, which waits up to the busy timeout -- but only when no other
+// statement of the connection is reading: SQLite runs the busy handler only for a connection
+// that holds no read transaction (waiting while holding one could deadlock), and the
+// statement of a table-valued call (SELECT * FROM vigil_migrate()) holds one.  So the scalar
+// forms (SELECT vigil_migrate();) wait, the table forms fail at once with SQLITE_BUSY, and a
+// caller that wants the table form to wait runs BEGIN IMMEDIATE itself first.  Inside the
+// caller's transaction the lock is a write that changes nothing, which takes the write lock
+// the same way.
 #include "dialect/sqlite_dialect.hpp"
 
 namespace vigil {
+
+std::string SqliteDialect::begin_write_sql() const {
+  return "BEGIN IMMEDIATE";
+}
+
+std::string SqliteDialect::commit_sql() const {
+  return "COMMIT";
+}
 
 std::string SqliteDialect::migration_lock_sql(const std::string& ledger) const {
   return "UPDATE " + ledger + " SET version = version WHERE 0";
@@ -55,6 +66,15 @@ std::string SqliteDialect::foreign_key_children_sql() const {
 SELECT DISTINCT m.name
 FROM main.sqlite_schema AS m, pragma_foreign_key_list(m.name, 'main') AS f
 WHERE m.type = 'table' AND f."table" = ?1 COLLATE NOCASE)sql";
+}
+
+// OP_Destroy refuses to drop a b-tree while any other statement of the connection reads, and
+// the table form of vigil_migrate()/vigil_rollback() is such a statement.
+std::string SqliteDialect::migration_error_advice(const std::string& error) const {
+  if (error.find("database table is locked") == std::string::npos) return {};
+  return " (SQLite cannot drop a table or an index while a statement reads, as SELECT * FROM "
+         "vigil_migrate() does: call SELECT vigil_migrate(); or SELECT vigil_rollback(...); "
+         "instead)";
 }
 
 std::vector<std::string> SqliteDialect::append_only_sql(const std::string& table) const {

@@ -26,6 +26,9 @@
 //       atomically.  Before anything runs, a migration without down_sql, a down_sql that
 //       cannot run in a transaction, or an applied migration that stays and requires one that
 //       would go stops it with an error (55000).
+//       SQLite also has both as scalar functions (SELECT vigil_migrate();) that return the same
+//       rows as a JSON array: SQLite drops a table or an index only when no other statement
+//       reads, and only a scalar call waits for the write lock (busy timeout).
 //   vigil_migration_status() → table(version, name, state, checksum_ok, applied_at,
 //                                    applied_by, duration_ms, error, fingerprint, drift,
 //                                    manual_sql)
@@ -109,6 +112,7 @@ void register_migrate_functions(std::vector<FunctionSpec>& out) {
     f.args = {{"target_version", ValueKind::kText, true}, {"steps", ValueKind::kInteger, true}};
     f.columns = kStepColumns;
     f.writes = true;
+    f.sqlite_scalar_json = true;
     f.table = [](Session& session, const Args& args) {
       const std::optional<std::int64_t> steps =
           args.has(1) ? std::optional<std::int64_t>(args.integer(1)) : std::nullopt;
@@ -122,6 +126,7 @@ void register_migrate_functions(std::vector<FunctionSpec>& out) {
     f.args = {{"target_version", ValueKind::kText, false}};
     f.columns = kStepColumns;
     f.writes = true;
+    f.sqlite_scalar_json = true;
     f.table = [](Session& session, const Args& args) {
       return step_rows(migrate::rollback(session, args.text(0)));
     };

@@ -95,6 +95,16 @@ std::int64_t option_integer(const json& v, const char* key, std::int64_t max) {
 
 }  // namespace
 
+std::string json_error_text(const std::exception& e) {
+  // nlohmann's messages start with "[json.exception.parse_error.101] ".
+  std::string text = e.what();
+  if (!text.empty() && text[0] == '[') {
+    const auto end = text.find("] ");
+    if (end != std::string::npos) text.erase(0, end + 2);
+  }
+  return text;
+}
+
 const OwnTable& migrations_table_spec() {
   static const OwnTable spec{
       "vigil_migrations",
@@ -152,7 +162,7 @@ MigrationOptions parse_options(const std::string& text) {
     j = json::parse(text);
   } catch (const json::exception& e) {
     throw Error(ErrorCode::kInvalidParameter,
-                fmt::format("options_json is not valid JSON: {}", e.what()));
+                fmt::format("options_json is not valid JSON: {}", json_error_text(e)));
   }
   if (!j.is_object()) {
     throw Error(ErrorCode::kInvalidParameter,

@@ -43,6 +43,8 @@ struct MigrationOptions {
 // Parses options_json (a JSON object with the keys above); throws kInvalidParameter naming
 // the problem (not an object, an unknown key, a wrong type).
 MigrationOptions parse_options(const std::string& json);
+// A JSON parser's error message without the library's "[json.exception...] " prefix.
+std::string json_error_text(const std::exception& e);
 // The JSON text of a list of versions: ["1","2"].
 std::string versions_json(const std::vector<std::string>& versions);
 std::vector<std::string> parse_versions_json(const std::string& json);

@@ -163,32 +163,78 @@ class ForeignKeyCheck {
   std::map<std::string, std::int64_t> before_;
 };
 
-// Creates the ledger when needed and takes the migration lock; a busy lock becomes one clear
-// error, the same in both engines.
-Ledger open_locked(Session& session) {
-  const Dialect& d = session.dialect();
-  try {
-    SubTransaction sub(session);
-    std::optional<Ledger> ledger = Ledger::open(session, true);
-    std::string saved;
-    if (!d.lock_timeout_get_sql().empty()) {
-      saved = session.scalar(d.lock_timeout_get_sql()).to_text();
-      if (saved == "0") session.exec(d.lock_timeout_set_sql(), {Value::text("60s")});
+// One writing call as one unit that holds the migration lock.  When the host can begin a
+// transaction (SQLite called outside one), the call is its own transaction, begun with the
+// dialect's write-lock BEGIN (BEGIN IMMEDIATE: waits for the write lock up to the busy
+// timeout when nothing else of the connection is reading); otherwise (PostgreSQL, or the
+// caller's own transaction) a savepoint inside the caller's transaction.  Either way the
+// ledger is created when needed and the migration lock taken before the ledger is read.  A
+// busy lock becomes one clear error, the same in both engines.
+class LockedCall {
+ public:
+  explicit LockedCall(Session& session) : session_(session) {
+    const Dialect& d = session.dialect();
+    try {
+      if (session.can_begin_transaction() && !d.begin_write_sql().empty()) {
+        session.exec(d.begin_write_sql());
+        began_ = true;
+      }
+      sub_.emplace(session);
+      ledger_ = Ledger::open(session, true);
+      std::string saved;
+      if (!d.lock_timeout_get_sql().empty()) {
+        saved = session.scalar(d.lock_timeout_get_sql()).to_text();
+        if (saved == "0") session.exec(d.lock_timeout_set_sql(), {Value::text("60s")});
+      }
+      session.exec(d.migration_lock_sql(ledger_->migrations()));
+      if (saved == "0") session.exec(d.lock_timeout_set_sql(), {Value::text(saved)});
+    } catch (const std::exception& e) {
+      const std::string state = session.error_sqlstate(e);
+      end(false);
+      if (state == "55P03" || state == "40P01") {
+        throw Error(ErrorCode::kLockNotAvailable,
+                    "another migrator holds the migration lock; nothing was done",
+                    d.migration_lock_hint());
+      }
+      throw;
     }
-    session.exec(d.migration_lock_sql(ledger->migrations()));
-    if (saved == "0") session.exec(d.lock_timeout_set_sql(), {Value::text(saved)});
-    sub.commit();
-    return *ledger;
-  } catch (const std::exception& e) {
-    const std::string state = session.error_sqlstate(e);
-    if (state == "55P03" || state == "40P01") {
-      throw Error(ErrorCode::kLockNotAvailable,
-                  "another migrator holds the migration lock; nothing was done",
-                  d.migration_lock_hint());
-    }
-    throw;
   }
-}
+  ~LockedCall() {
+    try {
+      end(false);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+    }
+  }
+  LockedCall(const LockedCall&) = delete;
+  LockedCall& operator=(const LockedCall&) = delete;
+
+  const Ledger& ledger() const { return *ledger_; }
+  void commit() { end(true); }
+
+ private:
+  // The savepoint is released or rolled back first, so the transaction the call began has
+  // nothing left to undo when it ends: COMMIT either way (a ROLLBACK would abort the reading
+  // statement of a table-valued call).
+  void end(bool ok) {
+    if (sub_) {
+      if (ok) {
+        sub_->commit();
+        sub_.reset();
+      } else {
+        sub_.reset();  // rolls back
+      }
+    }
+    if (began_) {
+      began_ = false;
+      session_.exec(session_.dialect().commit_sql());
+    }
+  }
+
+  Session& session_;
+  bool began_ = false;
+  std::optional<SubTransaction> sub_;
+  std::optional<Ledger> ledger_;
+};
 
 std::vector<std::size_t> order_of(const std::vector<MigrationRow>& rows) {
   std::vector<PlanNode> nodes;
@@ -287,6 +333,7 @@ class StepRunner {
           error = fmt::format("{} statement {} (line {}): {}", up ? "up_sql" : "down_sql",
                               statement, statements[statement - 1].line, error);
         }
+        error += d.migration_error_advice(error);
         if (attempts > 1) error += fmt::format(" (after {} attempts)", attempts);
         const std::string fingerprint = tracker_.fingerprint();
         if (up) {
@@ -479,8 +526,8 @@ std::string add_migration(Session& session, const std::string& version, const st
   if (options_json) options = parse_options(*options_json);
   const MigrationDefinition d =
       make_definition(session, version, name, up_sql, down_sql, std::move(options));
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   for (const auto& r : d.options.requires_versions) {
     if (!ledger.row(r)) {
       throw Error(
@@ -502,8 +549,8 @@ std::vector<StepResult> migrate(Session& session, const std::optional<std::strin
     throw Error(ErrorCode::kInvalidParameter, "steps must be at least 1 (NULL for all)");
   }
   ForeignKeysOff fk_off(session);
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
   const std::vector<const MigrationRow*> todo = pending_in_order(rows, target);
   std::vector<StepResult> results;
@@ -528,8 +575,8 @@ std::vector<StepResult> migrate(Session& session, const std::optional<std::strin
 std::vector<StepResult> rollback(Session& session, const std::string& target) {
   validate_version(target, "target_version");
   ForeignKeysOff fk_off(session);
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
   std::vector<const MigrationRow*> todo;
   for (const auto& r : rows) {
@@ -585,8 +632,8 @@ std::vector<StepResult> rollback(Session& session, const std::string& target) {
 
 std::int64_t baseline(Session& session, const std::string& version) {
   validate_version(version, "version");
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
   const std::vector<std::size_t> order = order_of(rows);
   std::set<std::string> marking;
@@ -634,8 +681,8 @@ std::int64_t baseline(Session& session, const std::string& version) {
 
 std::int64_t mark_applied(Session& session, const std::string& version) {
   validate_version(version, "version");
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   const auto row = ledger.row(version);
   if (!row) {
     throw Error(ErrorCode::kUndefinedObject,
@@ -730,11 +777,11 @@ std::vector<StatusRow> status(Session& session) {
 }
 
 std::string export_migrations(Session& session) {
-  json out = json::object();
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   out["format"] = "vigil-migrations";
   out["format_version"] = 1;
   out["vigil_version"] = kVersion;
-  json list = json::array();
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
   const std::optional<Ledger> ledger = Ledger::open(session, false);
   if (ledger) {
     const std::vector<MigrationRow> rows = ledger->rows();
@@ -742,12 +789,13 @@ std::string export_migrations(Session& session) {
     for (auto& d : ledger->definitions()) defs.emplace(d.version, std::move(d));
     for (std::size_t i : order_of(rows)) {
       const MigrationDefinition& d = defs.at(rows[i].version);
-      json m = json::object();
+      nlohmann::ordered_json m = nlohmann::ordered_json::object();
       m["version"] = d.version;
       m["name"] = d.name;
       m["up_sql"] = d.up_sql;
-      m["down_sql"] = d.down_sql ? json(*d.down_sql) : json(nullptr);
-      json options = json::object();
+      m["down_sql"] =
+          d.down_sql ? nlohmann::ordered_json(*d.down_sql) : nlohmann::ordered_json(nullptr);
+      nlohmann::ordered_json options = nlohmann::ordered_json::object();
       if (d.options.transactional) options["transactional"] = *d.options.transactional;
       if (!d.options.requires_versions.empty()) options["requires"] = d.options.requires_versions;
       if (d.options.lock_timeout_ms) options["lock_timeout_ms"] = *d.options.lock_timeout_ms;
@@ -768,7 +816,7 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
     in = json::parse(text);
   } catch (const json::exception& e) {
     throw Error(ErrorCode::kInvalidParameter,
-                fmt::format("the import is not valid JSON: {}", e.what()));
+                fmt::format("the import is not valid JSON: {}", json_error_text(e)));
   }
   auto bad = [](const std::string& what) {
     return Error(ErrorCode::kInvalidParameter,
@@ -817,8 +865,8 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
     }
     defs.push_back(std::move(d));
   }
-  SubTransaction call(session);
-  const Ledger ledger = open_locked(session);
+  LockedCall call(session);
+  const Ledger& ledger = call.ledger();
   std::int64_t changed = 0;
   for (const auto& d : defs) {
     if (register_definition(ledger, d) != "unchanged") ++changed;

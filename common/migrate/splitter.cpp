@@ -17,7 +17,7 @@ using sql::Token;
 using sql::TokenKind;
 
 // Words that start a statement in PostgreSQL or SQLite.
-constexpr std::array<std::string_view, 56> kCommandWords = {
+constexpr std::array<std::string_view, 57> kCommandWords = {
     "ABORT",      "ALTER",    "ANALYSE",   "ANALYZE",  "ATTACH",  "BEGIN",   "CALL",
     "CHECKPOINT", "CLOSE",    "CLUSTER",   "COMMENT",  "COMMIT",  "COPY",    "CREATE",
     "DEALLOCATE", "DECLARE",  "DELETE",    "DETACH",   "DISCARD", "DO",      "DROP",
@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 56> kCommandWords = {
     "PREPARE",    "REASSIGN", "REFRESH",   "REINDEX",  "RELEASE", "REPLACE", "RESET",
     "REVOKE",     "ROLLBACK", "SAVEPOINT", "SECURITY", "SELECT",  "SET",     "SHOW",
     "START",      "TABLE",    "TRUNCATE",  "UNLISTEN", "UPDATE",  "VACUUM",  "VALUES",
+    "WITH",
 };
 
 bool is_command_word(const Token& t) {

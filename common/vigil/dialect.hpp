@@ -88,6 +88,10 @@ class Dialect {
   virtual std::string table_stats_sql() const = 0;
 
   // --- migrations (common/migrate/) ---------------------------------------------------------
+  // Begins a transaction that holds the write lock from its start, for a function called
+  // outside any transaction (Session::can_begin_transaction); "" when functions never can.
+  virtual std::string begin_write_sql() const = 0;
+  virtual std::string commit_sql() const = 0;
   // Takes the migration lock until the end of the transaction.  PostgreSQL: a
   // transaction-scoped advisory lock (waits up to lock_timeout); SQLite: a write that changes
   // nothing in `ledger`, which takes the database's write lock (as BEGIN IMMEDIATE would).
@@ -112,6 +116,9 @@ class Dialect {
   virtual std::string foreign_keys_set_sql(bool on) const = 0;
   virtual std::string foreign_key_violations_sql() const = 0;
   virtual std::string foreign_key_children_sql() const = 0;
+  // Advice to append to the error of a failed migration statement, for engine errors whose
+  // cause is not obvious ("" when there is none).
+  virtual std::string migration_error_advice(const std::string& error) const = 0;
   // Statements that make vigil's own table `table` append-only (refuse UPDATE and DELETE), run
   // when the table is created on demand; empty when the install script does it.
   virtual std::vector<std::string> append_only_sql(const std::string& table) const = 0;

@@ -10,6 +10,10 @@ std::string Session::error_sqlstate(const std::exception& e) const {
   return sqlstate(ErrorCode::kInternal);
 }
 
+bool Session::can_begin_transaction() const {
+  return false;
+}
+
 std::string Session::syntax_error(std::string_view) {
   return {};
 }

@@ -54,6 +54,11 @@ class Session {
   virtual void check_interrupts() = 0;
   virtual const Dialect& dialect() const = 0;
 
+  // Whether the caller has no transaction open, so that a vigil function may begin and end
+  // one itself (SQLite in autocommit mode).  PostgreSQL functions always run inside the
+  // caller's transaction: false, the default.
+  virtual bool can_begin_transaction() const;
+
   // The SQLSTATE of an error this session's calls threw: the engine's own for an engine error
   // (PostgreSQL's sqlerrcode), the mapped one for a vigil::Error.  Never touches the database,
   // so it may be asked after a savepoint was rolled back.

@@ -147,6 +147,9 @@ TEST(MigrationSplitter, SplitsOnTopLevelSemicolons) {
   EXPECT_EQ(texts("CREATE TABLE a (x int); CREATE TABLE b (y int);\nDROP TABLE a"),
             (std::vector<std::string>{"CREATE TABLE a (x int)", "CREATE TABLE b (y int)",
                                       "DROP TABLE a"}));
+  EXPECT_EQ(texts("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x; VALUES (1)"),
+            (std::vector<std::string>{"WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x",
+                                      "VALUES (1)"}));
   EXPECT_TRUE(texts("").empty());
   EXPECT_TRUE(texts(" ;; -- only a comment\n/* and another */ ;").empty());
   const auto statements = m::split_statements("SELECT 1;\n\n  -- next\n  SELECT 2;", "up_sql");
