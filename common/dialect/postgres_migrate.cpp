@@ -4,7 +4,7 @@
 // transaction-scoped advisory lock on one key of this database, 8532464671518452071 (the
 // bytes "vigilmig"): it is released at commit or rollback and when the backend dies, so it
 // can never be left behind.  pg_locks shows it as locktype 'advisory', classid 1986619241,
-// objid 1818061159, objsubid 1.
+// objid 1819109735, objsubid 1.
 #include "dialect/postgres_dialect.hpp"
 
 namespace vigil {
