@@ -179,6 +179,25 @@ std::unordered_map<std::string, SPIPlanPtr>& kept_plans() {
   return plans;
 }
 
+// The kept plan of `cstr` with the parameter types of `p`, prepared now if need be, or nullptr
+// when the cache is full.
+SPIPlanPtr kept_plan(const char* cstr, const SpiParams& p) {
+  std::string key = cstr;
+  for (int i = 0; i < p.count; ++i) key += "\x1f" + std::to_string(p.types[i]);
+  auto& plans = kept_plans();
+  auto it = plans.find(key);
+  if (it != plans.end()) return it->second;
+  if (plans.size() >= kMaxKeptPlans) return nullptr;
+  // A generic plan: the same catalog lookups are not planned again with each value.
+  SPIPlanPtr plan = pg_call([cstr, p] {
+    SPIPlanPtr prepared = SPI_prepare_cursor(cstr, p.count, p.types, CURSOR_OPT_GENERIC_PLAN);
+    if (prepared != nullptr) SPI_keepplan(prepared);
+    return prepared;
+  });
+  if (plan != nullptr) plans.emplace(std::move(key), plan);
+  return plan;
+}
+
 }  // namespace
 
 std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& params) {
@@ -186,19 +205,7 @@ std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& pa
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
-  std::string key = text;
-  for (int i = 0; i < p.count; ++i) key += "\x1f" + std::to_string(p.types[i]);
-  auto& plans = kept_plans();
-  auto it = plans.find(key);
-  SPIPlanPtr plan = it == plans.end() ? nullptr : it->second;
-  if (plan == nullptr && plans.size() < kMaxKeptPlans) {
-    plan = pg_call([cstr, p] {
-      SPIPlanPtr prepared = SPI_prepare(cstr, p.count, p.types);
-      if (prepared != nullptr) SPI_keepplan(prepared);
-      return prepared;
-    });
-    if (plan != nullptr) plans.emplace(std::move(key), plan);
-  }
+  SPIPlanPtr plan = kept_plan(cstr, p);
   Portal portal = pg_call([cstr, p, read_only, plan] {
     if (plan != nullptr) return SPI_cursor_open(nullptr, plan, p.values, p.nulls, read_only);
     return SPI_cursor_open_with_args(nullptr, cstr, p.count, p.types, p.values, p.nulls, read_only,
@@ -212,7 +219,10 @@ void SpiSession::exec(std::string_view sql, const Params& params) {
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
-  const int rc = pg_call([cstr, p, read_only] {
+  // A statement with bound values is vigil's own (ledger writes, settings): its plan is kept.
+  SPIPlanPtr plan = p.count > 0 ? kept_plan(cstr, p) : nullptr;
+  const int rc = pg_call([cstr, p, read_only, plan] {
+    if (plan != nullptr) return SPI_execute_plan(plan, p.values, p.nulls, read_only, 0);
     return SPI_execute_with_args(cstr, p.count, p.types, p.values, p.nulls, read_only, 0);
   });
   if (rc == SPI_ERROR_TRANSACTION) {
@@ -303,27 +313,37 @@ void on_relcache_invalidation(Datum, Oid relid) {
 }
 
 // User tables (as PostgresDialect::list_tables_sql defines them) and their indexes, by OID,
-// with the table's schema and name; $1: an oid[] to restrict to, or NULL for all.
-constexpr const char* kRelationsSql = R"sql(
-SELECT r.oid::int8, n.nspname::text, c.relname::text
-FROM pg_catalog.pg_class r
-LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid
-JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE ($1::text IS NULL OR r.oid = ANY ($1::text::pg_catalog.oid[]))
-  AND r.relkind IN ('r', 'p', 'i', 'I')
-  AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND d.objid = c.oid AND d.deptype = 'e'))sql";
+// with the table's schema and name: all of them, or ($1, an oid[] as text) those given.
+#define VIGIL_USER_TABLE_FILTER                                                                  \
+  "  AND r.relkind IN ('r', 'p', 'i', 'I') AND c.relkind IN ('r', 'p') AND NOT c.relispartition" \
+  "  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])"                           \
+  "  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'"                                           \
+  "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"                                       \
+  "                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"               \
+  "                    AND d.objid = c.oid AND d.deptype = 'e')"
+constexpr const char* kAllRelationsSql =
+    "SELECT r.oid::int8, n.nspname::text, c.relname::text"
+    " FROM pg_catalog.pg_class r"
+    " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE true" VIGIL_USER_TABLE_FILTER;
+// Driven by the few OIDs given, so that every step is an index lookup.
+constexpr const char* kSomeRelationsSql =
+    "SELECT r.oid::int8, n.nspname::text, c.relname::text"
+    " FROM unnest($1::text::pg_catalog.oid[]) AS o(oid)"
+    " JOIN pg_catalog.pg_class r ON r.oid = o.oid"
+    " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE true" VIGIL_USER_TABLE_FILTER;
+#undef VIGIL_USER_TABLE_FILTER
 
 }  // namespace
 
 void SpiSession::seed_relations() {
   relations_.clear();
-  auto c = query(kRelationsSql, {Value::null()});
+  auto c = query(kAllRelationsSql);
   while (c->next()) {
     relations_[static_cast<Oid>(c->get(0).to_integer())] = {c->get(1).to_text(),
                                                             c->get(2).to_text()};
@@ -357,7 +377,7 @@ std::optional<std::vector<TableRef>> SpiSession::schema_changes() {
   array += "}";
   std::unordered_map<Oid, TableRef> now;
   {
-    auto c = query(kRelationsSql, {Value::text(array)});
+    auto c = query(kSomeRelationsSql, {Value::text(array)});
     while (c->next()) {
       now[static_cast<Oid>(c->get(0).to_integer())] = {c->get(1).to_text(), c->get(2).to_text()};
     }

@@ -8,6 +8,7 @@
 #include "dialect/sqlite_dialect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
+#include "vigil/hash.hpp"
 
 namespace vigil::sqlite {
 namespace {
@@ -77,7 +78,18 @@ void bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
 
 class SqliteCursor final : public Cursor {
  public:
-  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt) : db_(db) { statement_.stmt = stmt; }
+  // `cache`: the session whose statement cache `stmt` belongs to (nullptr: the cursor owns it).
+  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, SqliteSession* cache) : db_(db), cache_(cache) {
+    statement_.stmt = stmt;
+  }
+  ~SqliteCursor() override {
+    if (cache_ != nullptr) {
+      cache_->release_statement(statement_.stmt);
+      statement_.stmt = nullptr;
+    }
+  }
+  SqliteCursor(const SqliteCursor&) = delete;
+  SqliteCursor& operator=(const SqliteCursor&) = delete;
 
   bool next() override {
     if (done_) return false;
@@ -116,6 +128,7 @@ class SqliteCursor final : public Cursor {
 
  private:
   sqlite3* db_;
+  SqliteSession* cache_;
   Statement statement_;
   bool done_ = false;
 };
@@ -140,14 +153,54 @@ void throw_sqlite_error(sqlite3* db, int rc) {
   throw Error(code_for(rc), message != nullptr ? message : sqlite3_errstr(rc));
 }
 
-std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params& params) {
+SqliteSession::~SqliteSession() {
+  for (auto& [text, cached] : statements_) sqlite3_finalize(cached.stmt);
+}
+
+// Statements vigil runs again and again (catalog queries, ledger writes) are prepared once per
+// session and reset between uses; SQLite re-prepares them by itself when the schema changes.
+// A statement still in use (a query nested in another of the same text) is prepared afresh.
+sqlite3_stmt* SqliteSession::acquire_statement(std::string_view sql, bool* cached) {
+  const std::string key(sql);
+  auto it = statements_.find(key);
+  if (it != statements_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    *cached = true;
+    return it->second.stmt;
+  }
   sqlite3_stmt* stmt = prepare(db_, sql, nullptr);
-  auto cursor = std::make_unique<SqliteCursor>(db_, stmt);  // owns stmt from here on
+  *cached = it == statements_.end() && stmt != nullptr && statements_.size() < kMaxCachedStatements;
+  if (*cached) statements_.emplace(key, CachedStatement{stmt, true});
+  return stmt;
+}
+
+void SqliteSession::release_statement(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  for (auto& [text, cached] : statements_) {
+    if (cached.stmt == stmt) {
+      cached.in_use = false;
+      return;
+    }
+  }
+}
+
+std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params& params) {
+  bool cached = false;
+  sqlite3_stmt* stmt = acquire_statement(sql, &cached);
+  // The cursor owns stmt from here on (or hands it back to the cache).
+  auto cursor = std::make_unique<SqliteCursor>(db_, stmt, cached ? this : nullptr);
   bind(db_, stmt, params);
   return cursor;
 }
 
 void SqliteSession::exec(std::string_view sql, const Params& params) {
+  if (!params.empty()) {  // one statement with bound values: vigil's own, worth caching
+    auto cursor = query(sql, params);
+    while (cursor->next()) {
+    }
+    return;
+  }
   std::string_view rest = sql;
   bool first = true;
   while (!rest.empty()) {
@@ -223,27 +276,28 @@ std::string SqliteSession::syntax_error(std::string_view statement) {
 std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
   const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
   if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
-  std::map<std::string, std::string> now;
+  // Per table, the sum of the hashes of its rows (table and indexes): no order needed.
+  std::map<std::string, std::uint64_t> now;
   {
     auto c = query(
-        "SELECT tbl_name, type || ':' || name || ':' || coalesce(sql, '') FROM main.sqlite_schema "
-        "WHERE type IN ('table', 'index') ORDER BY tbl_name, type, name");
+        "SELECT tbl_name, type || char(31) || name || char(31) || coalesce(sql, '') "
+        "FROM main.sqlite_schema WHERE type IN ('table', 'index')");
     while (c->next()) {
       const std::string table = c->get(0).to_text();
       bool own = table.rfind("sqlite_", 0) == 0;
-      for (const char* name : kOwnTables) own = own || table == name;
-      if (!own) now[table] += c->get(1).to_text() + '\n';
+      for (const char* o : kOwnTables) own = own || table == o;
+      if (!own) now[table] += xxh3_128(c->get(1).to_text()).low;
     }
   }
   const bool first = !tracking_;
   tracking_ = true;
   schema_version_ = version;
   std::vector<TableRef> changed;
-  for (const auto& [table, text] : now) {
+  for (const auto& [table, hash] : now) {
     auto it = schema_.find(table);
-    if (it == schema_.end() || it->second != text) changed.push_back({"main", table});
+    if (it == schema_.end() || it->second != hash) changed.push_back({"main", table});
   }
-  for (const auto& [table, text] : schema_) {
+  for (const auto& [table, hash] : schema_) {
     if (now.count(table) == 0) changed.push_back({"main", table});
   }
   schema_ = std::move(now);

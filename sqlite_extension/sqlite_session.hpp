@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "sqlite_extension/sqlite_api.hpp"
 #include "vigil/session.hpp"
@@ -16,6 +17,9 @@ namespace vigil::sqlite {
 class SqliteSession final : public Session {
  public:
   explicit SqliteSession(sqlite3* db) : db_(db) {}
+  ~SqliteSession() override;
+  SqliteSession(const SqliteSession&) = delete;
+  SqliteSession& operator=(const SqliteSession&) = delete;
 
   std::unique_ptr<Cursor> query(std::string_view sql, const Params& params) override;
   void exec(std::string_view sql, const Params& params) override;
@@ -33,13 +37,26 @@ class SqliteSession final : public Session {
 
   sqlite3* db() const { return db_; }
 
+  // The statement cache (query(), and exec() with bound values): a prepared statement for
+  // `sql`, and whether it belongs to the cache (then release_statement() hands it back) or to
+  // the caller (who finalizes it).
+  sqlite3_stmt* acquire_statement(std::string_view sql, bool* cached);
+  void release_statement(sqlite3_stmt* stmt);
+
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt;
+    bool in_use;
+  };
+  static constexpr std::size_t kMaxCachedStatements = 128;
+
   sqlite3* db_;
   int savepoint_depth_ = 0;
-  // schema_changes(): the schema as last seen (tbl_name → its objects' SQL) and its version.
+  std::unordered_map<std::string, CachedStatement> statements_;
+  // schema_changes(): the schema as last seen (tbl_name → hash of its objects' SQL), version.
   bool tracking_ = false;
   std::int64_t schema_version_ = 0;
-  std::map<std::string, std::string> schema_;
+  std::map<std::string, std::uint64_t> schema_;
 };
 
 // Throws the vigil::Error that matches SQLite result `rc` on `db`, with SQLite's message.

@@ -343,17 +343,23 @@ void Ledger::update(const MigrationDefinition& d, bool reset_state) const {
   session_->exec(sql, b.params());
 }
 
-void Ledger::set_applied(const std::string& version, const std::string& at,
+std::int64_t Ledger::next_apply_seq() const {
+  return session_
+      ->scalar(fmt::format("SELECT COALESCE(max(apply_seq), 0) + 1 FROM {}", migrations_))
+      .to_integer();
+}
+
+void Ledger::set_applied(const std::string& version, std::int64_t apply_seq, const std::string& at,
                          const std::optional<std::string>& by,
                          const std::optional<double>& duration_ms, const std::string& fingerprint,
                          const std::string& applied_checksum) const {
   Binder b(session_->dialect());
   const std::string sql = fmt::format(
-      "UPDATE {0} SET state = 'applied', applied_at = {1}, applied_by = {2}, duration_ms = {3}, "
-      "error = NULL, fingerprint = {4}, applied_checksum = {5}, "
-      "apply_seq = (SELECT COALESCE(max(apply_seq), 0) + 1 FROM {0}) WHERE version = {6}",
+      "UPDATE {} SET state = 'applied', applied_at = {}, applied_by = {}, duration_ms = {}, "
+      "error = NULL, fingerprint = {}, applied_checksum = {}, apply_seq = {} WHERE version = {}",
       migrations_, b(Value::timestamp(at)), b(opt_value(by)), b(opt_value(duration_ms)),
-      b(Value::text(fingerprint)), b(Value::text(applied_checksum)), b(Value::text(version)));
+      b(Value::text(fingerprint)), b(Value::text(applied_checksum)), b(Value::integer(apply_seq)),
+      b(Value::text(version)));
   session_->exec(sql, b.params());
 }
 

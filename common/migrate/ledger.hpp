@@ -108,7 +108,9 @@ class Ledger {
   // Replaces text and options of a registered migration; `state` stays unless `reset_state`.
   void update(const MigrationDefinition& d, bool reset_state) const;
 
-  void set_applied(const std::string& version, const std::string& at,
+  // The next apply_seq: one more than the highest (the order migrations were applied in).
+  std::int64_t next_apply_seq() const;
+  void set_applied(const std::string& version, std::int64_t apply_seq, const std::string& at,
                    const std::optional<std::string>& by, const std::optional<double>& duration_ms,
                    const std::string& fingerprint, const std::string& applied_checksum) const;
   void set_failed(const std::string& version, const std::string& error,

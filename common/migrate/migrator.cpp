@@ -309,13 +309,16 @@ class StepRunner {
         }
         const std::string at = now_iso();
         if (up) {
-          ledger_.set_applied(row.version, at, user_, duration, fingerprint, def.checksum);
+          if (next_seq_ == 0) next_seq_ = ledger_.next_apply_seq();
+          ledger_.set_applied(row.version, next_seq_, at, user_, duration, fingerprint,
+                              def.checksum);
         } else {
           ledger_.set_rolled_back(row.version, at, user_, duration, fingerprint);
         }
         ledger_.append({row.version, up ? "apply" : "rollback", up ? "up" : "down", at, user_,
                         duration, std::nullopt, fingerprint, def.checksum, attempts});
         sub.commit();
+        if (up) ++next_seq_;
         return {row.version, row.name, up ? kApplied : kRolledBack, duration, std::nullopt};
       } catch (const std::exception& e) {
         // The savepoint is rolled back here: schema and ledger are as before the step.
@@ -357,6 +360,7 @@ class StepRunner {
   std::optional<std::string> user_;
   std::string session_lock_timeout_;
   SchemaTracker tracker_;
+  std::int64_t next_seq_ = 0;  // read from the ledger at the first apply, then counted here
 };
 
 std::string manual_detail(const MigrationRow& r) {
@@ -666,11 +670,12 @@ std::int64_t baseline(Session& session, const std::string& version) {
     const std::optional<std::string> user = current_user(session);
     SchemaTracker tracker(session);
     const std::string fingerprint = tracker.fingerprint();
+    std::int64_t seq = ledger.next_apply_seq();
     for (std::size_t i : order) {
       const MigrationRow& r = rows[i];
       if (marking.count(r.version) == 0) continue;
       const std::string at = now_iso();
-      ledger.set_applied(r.version, at, user, std::nullopt, fingerprint, r.checksum);
+      ledger.set_applied(r.version, seq++, at, user, std::nullopt, fingerprint, r.checksum);
       ledger.append({r.version, "baseline", "", at, user, std::nullopt, std::nullopt, fingerprint,
                      r.checksum, 1});
     }
@@ -705,7 +710,8 @@ std::int64_t mark_applied(Session& session, const std::string& version) {
   SchemaTracker tracker(session);
   const std::string fingerprint = tracker.fingerprint();
   const std::string at = now_iso();
-  ledger.set_applied(version, at, user, std::nullopt, fingerprint, row->checksum);
+  ledger.set_applied(version, ledger.next_apply_seq(), at, user, std::nullopt, fingerprint,
+                     row->checksum);
   ledger.append(
       {version, "mark", "", at, user, std::nullopt, std::nullopt, fingerprint, row->checksum, 1});
   call.commit();

@@ -36,8 +36,9 @@ void SchemaTracker::store(const Table& table) {
   Entry e;
   e.ref = table.ref;
   e.display = session_.dialect().display_name(table.ref);
-  e.rows = canonical_schema_rows(model, session_.dialect());
-  sort_for_fingerprint(e.rows);
+  std::vector<SchemaRow> rows = canonical_schema_rows(model, session_.dialect());
+  sort_for_fingerprint(rows);
+  for (const auto& row : rows) SchemaFingerprinter::serialize(row, e.rows);
   for (const auto& fk : table.foreign_keys) e.parents.push_back(folded(key(fk.parent)));
   const std::string k = key(table.ref);
   order_[e.display] = k;
@@ -86,9 +87,7 @@ std::string SchemaTracker::fingerprint() {
     for (const auto& k : todo) reload(ref_of(k));
   }
   SchemaFingerprinter fingerprinter;
-  for (const auto& [display, k] : order_) {
-    for (const auto& row : tables_.at(k).rows) fingerprinter.add(row);
-  }
+  for (const auto& [display, k] : order_) fingerprinter.add_serialized(tables_.at(k).rows);
   return fingerprinter.hex();
 }
 

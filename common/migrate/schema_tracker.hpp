@@ -37,7 +37,7 @@ class SchemaTracker {
   struct Entry {
     TableRef ref;
     std::string display;
-    std::vector<SchemaRow> rows;       // in fingerprint order
+    std::string rows;                  // its rows in fingerprint order, serialized for hashing
     std::vector<std::string> parents;  // keys of the tables its foreign keys reference
   };
   void reload_all();

@@ -214,6 +214,22 @@ void SchemaFingerprinter::add(const SchemaRow& row) {
   hasher_.update_field(row.definition);
 }
 
+// Hasher128::update_field: the length as 8 little-endian bytes, then the bytes.
+void SchemaFingerprinter::serialize(const SchemaRow& row, std::string& out) {
+  for (const std::string* field : {&row.table_name, &row.object_type, &row.name, &row.definition}) {
+    std::uint64_t n = field->size();
+    for (int i = 0; i < 8; ++i) {
+      out.push_back(static_cast<char>(n & 0xffU));
+      n >>= 8U;
+    }
+    out += *field;
+  }
+}
+
+void SchemaFingerprinter::add_serialized(std::string_view bytes) {
+  hasher_.update(bytes);
+}
+
 std::string SchemaFingerprinter::hex() const {
   return hasher_.digest().hex();
 }

@@ -36,6 +36,9 @@ class SchemaFingerprinter {
  public:
   SchemaFingerprinter();
   void add(const SchemaRow& row);
+  // The bytes add(row) hashes, so that a caller can keep them and feed many rows at once.
+  static void serialize(const SchemaRow& row, std::string& out);
+  void add_serialized(std::string_view bytes);
   std::string hex() const;
 
  private:
