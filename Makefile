@@ -20,8 +20,12 @@ CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup schema stats errors integrity integrity_pg rules query_stats health monitor optimize checksum
+REGRESS = setup schema stats errors integrity integrity_pg rules migrate migrate_concurrency query_stats health monitor optimize checksum
 REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
+# Isolation tests (specs/*.spec, expected/*.out): pg_isolation_regress, run by installcheck.
+ISOLATION = migrate_lock
+ISOLATION_OPTS = --outputdir=build/isolation
+REGRESS_PREP = build/isolation
 
 PG_CPPFLAGS = -I$(CURDIR)/common -I$(CURDIR)
 # -MMD: PGXS does not track header dependencies itself; the .d files beside the objects do.
@@ -40,6 +44,9 @@ else
 all install installcheck:
 	@echo "PGXS not found: run 'make deps' (or 'make test', which installs everything)" >&2; exit 1
 endif
+
+build/isolation:
+	mkdir -p $@
 
 pg_extension/vigil--0.1.0.sql: $(sort $(wildcard pg_extension/sql/*.sql))
 	cat $^ > $@

@@ -13,6 +13,11 @@
 #include "pg_extension/query_stats_pg.hpp"
 #include "vigil/error.hpp"
 
+extern "C" {
+#include "parser/parser.h"
+#include "utils/inval.h"
+}
+
 namespace vigil::pg {
 namespace {
 
@@ -392,7 +397,10 @@ void SpiSession::exec(std::string_view sql, const Params& params) {
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
   const bool read_only = read_only_;
-  const int rc = pg_call([cstr, p, read_only] {
+  // A statement with bound values is vigil's own (ledger writes, settings): its plan is kept.
+  SPIPlanPtr plan = p.count > 0 ? cached_plan(text, p) : nullptr;
+  const int rc = pg_call([cstr, p, read_only, plan] {
+    if (plan != nullptr) return SPI_execute_plan(plan, p.values, p.nulls, read_only, 0);
     return SPI_execute_with_args(cstr, p.count, p.types, p.values, p.nulls, read_only, 0);
   });
   if (rc == SPI_ERROR_TRANSACTION) {
@@ -437,6 +445,138 @@ const Dialect& SpiSession::dialect() const {
 
 QueryStatsStore* SpiSession::query_stats() {
   return query_stats_store();
+}
+
+std::string SpiSession::error_sqlstate(const std::exception& e) const {
+  if (const auto* pg = dynamic_cast<const PgError*>(&e)) {
+    if (pg->data() != nullptr) return unpack_sql_state(pg->data()->sqlerrcode);
+  }
+  return Session::error_sqlstate(e);
+}
+
+// PostgreSQL's own grammar, without analysis: names need not exist yet.  The parse runs in a
+// subtransaction, so a syntax error is rolled back like any other caught error.
+std::string SpiSession::syntax_error(std::string_view statement) {
+  const std::string text(statement);
+  const char* cstr = text.c_str();
+  savepoint();
+  try {
+    pg_call([cstr] { raw_parser(cstr, RAW_PARSE_DEFAULT); });
+  } catch (const PgError& e) {
+    std::string message = e.what();
+    rollback_to();
+    return message;
+  }
+  release();
+  return {};
+}
+
+namespace {
+
+// Relations whose relcache entry was invalidated since tracking (re)started.  PostgreSQL
+// invalidates a relation's cache entry whenever its definition changes (columns, defaults,
+// constraints, indexes, foreign keys) -- in this backend at each CommandCounterIncrement, at
+// subtransaction abort, and when other backends' changes arrive -- so the list covers every
+// change; it may contain relations that did not change.  A fixed array: the callback runs
+// inside invalidation processing and must neither allocate nor raise.
+constexpr int kMaxChanged = 8192;
+Oid g_changed[kMaxChanged];
+int g_changed_count = 0;
+bool g_changed_overflow = false;
+bool g_callback_registered = false;
+
+void on_relcache_invalidation(Datum, Oid relid) {
+  if (relid == InvalidOid || g_changed_count >= kMaxChanged) {
+    g_changed_overflow = true;
+    return;
+  }
+  if (g_changed_count > 0 && g_changed[g_changed_count - 1] == relid) return;
+  g_changed[g_changed_count++] = relid;
+}
+
+// User tables (as PostgresDialect::list_tables_sql defines them) and their indexes, by OID,
+// with the table's schema and name: all of them, or ($1, an oid[] as text) those given.
+#define VIGIL_USER_TABLE_FILTER                                                                  \
+  "  AND r.relkind IN ('r', 'p', 'i', 'I') AND c.relkind IN ('r', 'p') AND NOT c.relispartition" \
+  "  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])"                           \
+  "  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'"                                           \
+  "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"                                       \
+  "                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"               \
+  "                    AND d.objid = c.oid AND d.deptype = 'e')"
+constexpr const char* kAllRelationsSql =
+    "SELECT r.oid::int8, n.nspname::text, c.relname::text"
+    " FROM pg_catalog.pg_class r"
+    " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE true" VIGIL_USER_TABLE_FILTER;
+// Driven by the few OIDs given, so that every step is an index lookup.
+constexpr const char* kSomeRelationsSql =
+    "SELECT r.oid::int8, n.nspname::text, c.relname::text"
+    " FROM unnest($1::text::pg_catalog.oid[]) AS o(oid)"
+    " JOIN pg_catalog.pg_class r ON r.oid = o.oid"
+    " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
+    " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE true" VIGIL_USER_TABLE_FILTER;
+#undef VIGIL_USER_TABLE_FILTER
+
+}  // namespace
+
+void SpiSession::seed_relations() {
+  relations_.clear();
+  auto c = query(kAllRelationsSql);
+  while (c->next()) {
+    relations_[static_cast<Oid>(c->get(0).to_integer())] = {c->get(1).to_text(),
+                                                            c->get(2).to_text()};
+  }
+}
+
+std::optional<std::vector<TableRef>> SpiSession::schema_changes() {
+  if (!g_callback_registered) {
+    pg_call([] { CacheRegisterRelcacheCallback(on_relcache_invalidation, static_cast<Datum>(0)); });
+    g_callback_registered = true;
+  }
+  // Makes this backend process the invalidations of the statements run so far.
+  pg_call([] { CommandCounterIncrement(); });
+  if (!tracking_ || g_changed_overflow) {
+    g_changed_count = 0;
+    g_changed_overflow = false;
+    tracking_ = true;
+    seed_relations();
+    return std::nullopt;
+  }
+  std::vector<Oid> changed(g_changed, g_changed + g_changed_count);
+  g_changed_count = 0;
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  std::vector<TableRef> out;
+  if (changed.empty()) return out;
+  std::string array = "{";
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    array += (i > 0 ? "," : "") + std::to_string(changed[i]);
+  }
+  array += "}";
+  std::unordered_map<Oid, TableRef> now;
+  {
+    auto c = query(kSomeRelationsSql, {Value::text(array)});
+    while (c->next()) {
+      now[static_cast<Oid>(c->get(0).to_integer())] = {c->get(1).to_text(), c->get(2).to_text()};
+    }
+  }
+  // The queries above invalidate nothing; later calls only see the migration's own changes.
+  for (Oid oid : changed) {
+    auto before = relations_.find(oid);
+    auto after = now.find(oid);
+    if (before != relations_.end()) out.push_back(before->second);  // renamed, dropped, altered
+    if (after != now.end()) {
+      out.push_back(after->second);
+      relations_[oid] = after->second;
+    } else if (before != relations_.end()) {
+      relations_.erase(before);
+    }
+  }
+  return out;
 }
 
 }  // namespace vigil::pg

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pg_extension/pg_headers.hpp"
@@ -38,6 +39,9 @@ class SpiSession final : public Session {
   void check_interrupts() override;
   const Dialect& dialect() const override;
   QueryStatsStore* query_stats() override;
+  std::string error_sqlstate(const std::exception& e) const override;
+  std::string syntax_error(std::string_view statement) override;
+  std::optional<std::vector<TableRef>> schema_changes() override;
 
   // Disconnects from SPI; the memory context current before the constructor is current again.
   void finish();
@@ -47,9 +51,14 @@ class SpiSession final : public Session {
     MemoryContext context;
     ResourceOwner owner;
   };
+  void seed_relations();
+
   bool read_only_;
   bool connected_ = false;
   std::vector<Level> levels_;
+  // schema_changes(): every user table and index seen, by OID, with its table's name then.
+  bool tracking_ = false;
+  std::unordered_map<Oid, TableRef> relations_;
 };
 
 }  // namespace vigil::pg

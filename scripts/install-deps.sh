@@ -6,7 +6,7 @@
 set -euo pipefail
 
 sqlite_pkgs=(build-essential cmake pkg-config libfmt-dev libxxhash-dev libsqlite3-dev sqlite3
-             python3)
+             python3 nlohmann-json3-dev)
 all_pkgs=("${sqlite_pkgs[@]}" googletest libgtest-dev libbenchmark-dev postgresql-15
           postgresql-server-dev-15 postgresql-contrib postgresql-15-cron python3-psycopg
           python3-prometheus-client clang-tidy cppcheck clang-format clang libclang-rt-14-dev nodejs)

@@ -7,6 +7,7 @@
 #include "sqlite_extension/host.hpp"
 
 #include <new>
+#include <nlohmann/json.hpp>
 
 #include "sqlite_extension/sqlite_session.hpp"
 #include "sqlite_extension/vtab.hpp"
@@ -70,6 +71,58 @@ void scalar_entry(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept
   }
 }
 
+// The scalar form of a table function (FunctionSpec::sqlite_scalar_json): its rows as a JSON
+// array of objects keyed by column name.
+void table_as_json_entry(sqlite3_context* ctx, int argc, sqlite3_value** argv) noexcept {
+  const auto* spec = static_cast<const FunctionSpec*>(sqlite3_user_data(ctx));
+  try {
+    std::vector<Value> values = convert_args(*spec, argc, argv);
+    SqliteSession session(sqlite3_context_db_handle(ctx));
+    const Args args(spec->args, std::move(values));
+    std::unique_ptr<RowSource> source = spec->table(session, args);
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    Row row;
+    while (source->next(row)) {
+      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < spec->columns.size(); ++i) {
+        const Value& v = i < row.size() ? row[i] : Value();
+        auto& field = object[spec->columns[i].name];
+        switch (v.kind()) {
+          case ValueKind::kNull:
+            field = nullptr;
+            break;
+          case ValueKind::kInteger:
+            field = v.as_integer();
+            break;
+          case ValueKind::kBoolean:
+            field = v.as_boolean();
+            break;
+          case ValueKind::kReal:
+            field = v.as_real();
+            break;
+          case ValueKind::kJson:
+            field = nlohmann::ordered_json::parse(v.bytes());
+            break;
+          default:
+            field = v.to_text();
+            break;
+        }
+      }
+      rows.push_back(std::move(object));
+    }
+    const std::string text = rows.dump();
+    sqlite3_result_text64(ctx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  } catch (...) {
+    const ErrorResult err = current_error();
+    if (err.code == SQLITE_NOMEM) {
+      sqlite3_result_error_nomem(ctx);
+    } else {
+      sqlite3_result_error(ctx, err.message.c_str(), -1);
+      sqlite3_result_error_code(ctx, err.code);
+    }
+  }
+}
+
 }  // namespace
 
 int register_all(sqlite3* db, char** err) {
@@ -77,6 +130,14 @@ int register_all(sqlite3* db, char** err) {
     int rc = SQLITE_OK;
     if (spec.is_table()) {
       rc = register_table_function(db, spec);
+      if (spec.sqlite_scalar_json) {
+        const int flags = SQLITE_UTF8 | (spec.writes ? SQLITE_DIRECTONLY : SQLITE_INNOCUOUS);
+        for (std::size_t n = spec.required_args(); n <= spec.args.size() && rc == SQLITE_OK; ++n) {
+          rc = sqlite3_create_function_v2(db, spec.name.c_str(), static_cast<int>(n), flags,
+                                          const_cast<FunctionSpec*>(&spec), table_as_json_entry,
+                                          nullptr, nullptr, nullptr);
+        }
+      }
     } else {
       int flags = SQLITE_UTF8 | (spec.writes || spec.direct_only ? SQLITE_DIRECTONLY : SQLITE_INNOCUOUS);
       if (!spec.needs_session && spec.args.empty()) flags |= SQLITE_DETERMINISTIC;

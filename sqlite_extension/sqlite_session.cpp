@@ -9,9 +9,13 @@
 #include <cstring>
 #include <vector>
 
+#include <cctype>
+
 #include "dialect/sqlite_dialect.hpp"
 #include "sqlite_extension/query_trace.hpp"
 #include "vigil/error.hpp"
+#include "vigil/functions.hpp"
+#include "vigil/hash.hpp"
 
 namespace vigil::sqlite {
 namespace {
@@ -81,7 +85,18 @@ void bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
 
 class SqliteCursor final : public Cursor {
  public:
-  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt) : db_(db) { statement_.stmt = stmt; }
+  // `cache`: the session whose statement cache `stmt` belongs to (nullptr: the cursor owns it).
+  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, SqliteSession* cache) : db_(db), cache_(cache) {
+    statement_.stmt = stmt;
+  }
+  ~SqliteCursor() override {
+    if (cache_ != nullptr) {
+      cache_->release_statement(statement_.stmt);
+      statement_.stmt = nullptr;
+    }
+  }
+  SqliteCursor(const SqliteCursor&) = delete;
+  SqliteCursor& operator=(const SqliteCursor&) = delete;
 
   bool next() override {
     if (done_) return false;
@@ -120,6 +135,7 @@ class SqliteCursor final : public Cursor {
 
  private:
   sqlite3* db_;
+  SqliteSession* cache_;
   Statement statement_;
   bool done_ = false;
 };
@@ -144,14 +160,55 @@ void throw_sqlite_error(sqlite3* db, int rc) {
   throw Error(code_for(rc), message != nullptr ? message : sqlite3_errstr(rc));
 }
 
-std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params& params) {
+SqliteSession::~SqliteSession() {
+  for (auto& [text, cached] : statements_) sqlite3_finalize(cached.stmt);
+  if (owns_) sqlite3_close_v2(db_);
+}
+
+// Statements vigil runs again and again (catalog queries, ledger writes) are prepared once per
+// session and reset between uses; SQLite re-prepares them by itself when the schema changes.
+// A statement still in use (a query nested in another of the same text) is prepared afresh.
+sqlite3_stmt* SqliteSession::acquire_statement(std::string_view sql, bool* cached) {
+  const std::string key(sql);
+  auto it = statements_.find(key);
+  if (it != statements_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    *cached = true;
+    return it->second.stmt;
+  }
   sqlite3_stmt* stmt = prepare(db_, sql, nullptr);
-  auto cursor = std::make_unique<SqliteCursor>(db_, stmt);  // owns stmt from here on
+  *cached = it == statements_.end() && stmt != nullptr && statements_.size() < kMaxCachedStatements;
+  if (*cached) statements_.emplace(key, CachedStatement{stmt, true});
+  return stmt;
+}
+
+void SqliteSession::release_statement(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  for (auto& [text, cached] : statements_) {
+    if (cached.stmt == stmt) {
+      cached.in_use = false;
+      return;
+    }
+  }
+}
+
+std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params& params) {
+  bool cached = false;
+  sqlite3_stmt* stmt = acquire_statement(sql, &cached);
+  // The cursor owns stmt from here on (or hands it back to the cache).
+  auto cursor = std::make_unique<SqliteCursor>(db_, stmt, cached ? this : nullptr);
   bind(db_, stmt, params);
   return cursor;
 }
 
 void SqliteSession::exec(std::string_view sql, const Params& params) {
+  if (!params.empty()) {  // one statement with bound values: vigil's own, worth caching
+    auto cursor = query(sql, params);
+    while (cursor->next()) {
+    }
+    return;
+  }
   std::string_view rest = sql;
   bool first = true;
   while (!rest.empty()) {
@@ -215,10 +272,6 @@ std::unique_ptr<SqliteSession> SqliteSession::owning(sqlite3* db) {
   auto session = std::make_unique<SqliteSession>(db);
   session->owns_ = true;
   return session;
-}
-
-SqliteSession::~SqliteSession() {
-  if (owns_) sqlite3_close_v2(db_);
 }
 
 std::string SqliteSession::main_path() {
@@ -392,6 +445,61 @@ std::unique_ptr<Session> SqliteSession::open(const std::string& path, bool writa
   open_file(c, path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
   if (writable) exec_on(c.db, "PRAGMA journal_mode = DELETE");
   return owning(c.release());
+}
+
+// SQLite has no parse-only API: sqlite3_prepare also resolves names, so only the errors that
+// mean "this is not SQL" count.  A PRAGMA is never prepared: some take effect while they are
+// prepared.
+std::string SqliteSession::syntax_error(std::string_view statement) {
+  {
+    std::string_view s = statement;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    if (s.size() >= 6 && sqlite3_strnicmp(s.data(), "PRAGMA", 6) == 0) return {};
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const int rc =
+      sqlite3_prepare_v2(db_, statement.data(), static_cast<int>(statement.size()), &stmt, nullptr);
+  sqlite3_finalize(stmt);
+  if (rc == SQLITE_OK) return {};
+  const std::string message = sqlite3_errmsg(db_);
+  for (const char* marker : {"syntax error", "incomplete input", "unrecognized token"}) {
+    if (message.find(marker) != std::string::npos) return message;
+  }
+  return {};
+}
+
+// The schema of `main` is its sqlite_schema: a table's canonical model depends only on the SQL
+// of the table and of its indexes, so comparing that text per table finds every change.
+std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
+  const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
+  if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
+  // Per table, the sum of the hashes of its rows (table and indexes): no order needed.
+  std::map<std::string, std::uint64_t> now;
+  {
+    auto c = query(
+        "SELECT tbl_name, type || char(31) || name || char(31) || coalesce(sql, '') "
+        "FROM main.sqlite_schema WHERE type IN ('table', 'index')");
+    while (c->next()) {
+      const std::string table = c->get(0).to_text();
+      bool own = table.rfind("sqlite_", 0) == 0;
+      for (const char* o : kOwnTables) own = own || table == o;
+      if (!own) now[table] += xxh3_128(c->get(1).to_text()).low;
+    }
+  }
+  const bool first = !tracking_;
+  tracking_ = true;
+  schema_version_ = version;
+  std::vector<TableRef> changed;
+  for (const auto& [table, hash] : now) {
+    auto it = schema_.find(table);
+    if (it == schema_.end() || it->second != hash) changed.push_back({"main", table});
+  }
+  for (const auto& [table, hash] : schema_) {
+    if (now.count(table) == 0) changed.push_back({"main", table});
+  }
+  schema_ = std::move(now);
+  if (first) return std::nullopt;
+  return changed;
 }
 
 }  // namespace vigil::sqlite

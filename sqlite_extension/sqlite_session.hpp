@@ -6,6 +6,10 @@
 
 #include <memory>
 #include <string>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
 
 #include "sqlite_extension/sqlite_api.hpp"
 #include "vigil/session.hpp"
@@ -40,13 +44,33 @@ class SqliteSession final : public Session, public DatabaseFiles {
   bool in_write_transaction() override;
   void copy_main_to(const std::string& path) override;
   std::unique_ptr<Session> open(const std::string& path, bool writable) override;
+  bool can_begin_transaction() const override { return sqlite3_get_autocommit(db_) != 0; }
+  std::string syntax_error(std::string_view statement) override;
+  std::optional<std::vector<TableRef>> schema_changes() override;
 
   sqlite3* db() const { return db_; }
 
+  // The statement cache (query(), and exec() with bound values): a prepared statement for
+  // `sql`, and whether it belongs to the cache (then release_statement() hands it back) or to
+  // the caller (who finalizes it).
+  sqlite3_stmt* acquire_statement(std::string_view sql, bool* cached);
+  void release_statement(sqlite3_stmt* stmt);
+
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt;
+    bool in_use;
+  };
+  static constexpr std::size_t kMaxCachedStatements = 128;
+
   sqlite3* db_;
   bool owns_ = false;
   int savepoint_depth_ = 0;
+  std::unordered_map<std::string, CachedStatement> statements_;
+  // schema_changes(): the schema as last seen (tbl_name → hash of its objects' SQL), version.
+  bool tracking_ = false;
+  std::int64_t schema_version_ = 0;
+  std::map<std::string, std::uint64_t> schema_;
 };
 
 // Throws the vigil::Error that matches SQLite result `rc` on `db`, with SQLite's message.

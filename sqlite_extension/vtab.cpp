@@ -226,7 +226,14 @@ Value convert_arg(const FunctionSpec& spec, std::size_t index, sqlite3_value* va
       if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) throw mismatch(kTypeNames[type]);
       return Value::real(sqlite3_value_double(value));
     default: {
-      if (type != SQLITE_TEXT) throw mismatch(kTypeNames[type]);
+      // A JSON document may come as a blob of UTF-8 (the shell's readfile() returns one).
+      const bool json_blob = arg.type == ValueKind::kJson && type == SQLITE_BLOB;
+      if (type != SQLITE_TEXT && !json_blob) throw mismatch(kTypeNames[type]);
+      if (json_blob) {
+        const auto* b = static_cast<const char*>(sqlite3_value_blob(value));
+        const auto n = static_cast<std::size_t>(sqlite3_value_bytes(value));
+        return Value::json(b == nullptr ? std::string() : std::string(b, n));
+      }
       const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(value));
       std::string s(p, static_cast<std::size_t>(sqlite3_value_bytes(value)));
       return arg.type == ValueKind::kJson ? Value::json(std::move(s)) : Value::text(std::move(s));

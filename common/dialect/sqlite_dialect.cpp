@@ -40,7 +40,7 @@ SELECT schema, name, kind, wr, strict FROM (
          CASE type WHEN 'virtual' THEN 'virtual table' WHEN 'shadow' THEN 'shadow table'
                    ELSE type END AS kind,
          wr, strict
-  FROM pragma_table_list
+  FROM pragma_table_list(?2)
   WHERE (?1 IS NULL OR schema = ?1 COLLATE NOCASE) AND name = ?2 COLLATE NOCASE
   UNION ALL
   SELECT 'main', name, type, 0, 0 FROM main.sqlite_schema

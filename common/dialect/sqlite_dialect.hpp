@@ -58,6 +58,20 @@ class SqliteDialect final : public Dialect {
   std::string typed_param(int n, const Column& column) const override;
   std::string file_backup_unavailable() const override;
   std::string quick_check_sql() const override;
+  std::string begin_write_sql() const override;
+  std::string commit_sql() const override;
+  std::string migration_lock_sql(const std::string& ledger) const override;
+  std::string migration_lock_hint() const override;
+  std::string lock_timeout_get_sql() const override;
+  std::string lock_timeout_set_sql() const override;
+  std::string sleep_sql() const override;
+  std::string current_user_sql() const override;
+  std::string foreign_keys_enabled_sql() const override;
+  std::string foreign_keys_set_sql(bool on) const override;
+  std::string foreign_key_violations_sql() const override;
+  std::string foreign_key_children_sql() const override;
+  std::string migration_error_advice(const std::string& error) const override;
+  std::vector<std::string> append_only_sql(const std::string& table) const override;
 };
 
 const SqliteDialect& sqlite_dialect();

@@ -196,20 +196,50 @@ std::vector<SchemaRow> canonical_schema_rows(const SchemaModel& model, const Dia
   return rows;
 }
 
-std::string schema_fingerprint(const std::vector<SchemaRow>& rows) {
-  std::vector<std::tuple<std::string, std::string, std::string, std::string>> keys;
-  keys.reserve(rows.size());
-  for (const auto& r : rows) keys.emplace_back(r.table_name, r.object_type, r.name, r.definition);
-  std::sort(keys.begin(), keys.end());
-  Hasher128 hasher;
-  hasher.update_field("vigil-schema-v1");
-  for (const auto& [t, o, n, d] : keys) {
-    hasher.update_field(t);
-    hasher.update_field(o);
-    hasher.update_field(n);
-    hasher.update_field(d);
+void sort_for_fingerprint(std::vector<SchemaRow>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const SchemaRow& a, const SchemaRow& b) {
+    return std::tie(a.table_name, a.object_type, a.name, a.definition) <
+           std::tie(b.table_name, b.object_type, b.name, b.definition);
+  });
+}
+
+SchemaFingerprinter::SchemaFingerprinter() {
+  hasher_.update_field("vigil-schema-v1");
+}
+
+void SchemaFingerprinter::add(const SchemaRow& row) {
+  hasher_.update_field(row.table_name);
+  hasher_.update_field(row.object_type);
+  hasher_.update_field(row.name);
+  hasher_.update_field(row.definition);
+}
+
+// Hasher128::update_field: the length as 8 little-endian bytes, then the bytes.
+void SchemaFingerprinter::serialize(const SchemaRow& row, std::string& out) {
+  for (const std::string* field : {&row.table_name, &row.object_type, &row.name, &row.definition}) {
+    std::uint64_t n = field->size();
+    for (int i = 0; i < 8; ++i) {
+      out.push_back(static_cast<char>(n & 0xffU));
+      n >>= 8U;
+    }
+    out += *field;
   }
-  return hasher.digest().hex();
+}
+
+void SchemaFingerprinter::add_serialized(std::string_view bytes) {
+  hasher_.update(bytes);
+}
+
+std::string SchemaFingerprinter::hex() const {
+  return hasher_.digest().hex();
+}
+
+std::string schema_fingerprint(const std::vector<SchemaRow>& rows) {
+  std::vector<SchemaRow> sorted = rows;
+  sort_for_fingerprint(sorted);
+  SchemaFingerprinter fingerprinter;
+  for (const auto& r : sorted) fingerprinter.add(r);
+  return fingerprinter.hex();
 }
 
 }  // namespace vigil

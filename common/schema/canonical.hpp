@@ -11,6 +11,7 @@
 
 #include "schema/model.hpp"
 #include "vigil/dialect.hpp"
+#include "vigil/hash.hpp"
 
 namespace vigil {
 
@@ -27,6 +28,22 @@ std::vector<SchemaRow> canonical_schema_rows(const SchemaModel& model, const Dia
 
 // Hex XXH3-128 of the rows' (table_name, object_type, name, definition), version 1.
 std::string schema_fingerprint(const std::vector<SchemaRow>& rows);
+
+// The same fingerprint, fed row by row by a caller that keeps rows in fingerprint order: by
+// (table_name, object_type, name, definition) as byte strings (sort_for_fingerprint).
+void sort_for_fingerprint(std::vector<SchemaRow>& rows);
+class SchemaFingerprinter {
+ public:
+  SchemaFingerprinter();
+  void add(const SchemaRow& row);
+  // The bytes add(row) hashes, so that a caller can keep them and feed many rows at once.
+  static void serialize(const SchemaRow& row, std::string& out);
+  void add_serialized(std::string_view bytes);
+  std::string hex() const;
+
+ private:
+  Hasher128 hasher_;
+};
 
 // A default expression in canonical form: 'text' literals as written, numbers as written
 // (a quoted number cast to a numeric type loses its quotes), booleans as 1/0,

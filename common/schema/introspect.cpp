@@ -178,6 +178,12 @@ Table introspect_table(Session& session, const std::string& name) {
   return load(session, lookup(session, name));
 }
 
+std::optional<Table> introspect_table_at(Session& session, const TableRef& ref) {
+  auto found = find(session, ref.schema, ref.name);
+  if (!found || (found->kind != "table" && found->kind != "partitioned")) return std::nullopt;
+  return load(session, *found);
+}
+
 namespace {
 
 // Byte order of (schema, name), so both engines list tables alike whatever their collation.

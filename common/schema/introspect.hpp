@@ -3,6 +3,7 @@
 // Reads an engine's catalogs, through the session's Dialect, into the schema model.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "schema/model.hpp"
@@ -28,5 +29,9 @@ Table introspect_table(Session& session, const std::string& name);
 
 // Resolves the name only (no columns etc.).
 TableRef resolve_table(Session& session, const std::string& name);
+
+// The table at exactly `ref` (no search_path, no case retry), or nullopt when there is none or
+// it is not a table.  For callers that already hold catalog names (migration tracking).
+std::optional<Table> introspect_table_at(Session& session, const TableRef& ref);
 
 }  // namespace vigil

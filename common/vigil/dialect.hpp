@@ -223,6 +223,41 @@ class Dialect {
   // A quick physical check of a database file: one text column, a single row 'ok' when the
   // file's structure is sound, else one row per problem ("" where there are no files).
   virtual std::string quick_check_sql() const = 0;
+  // --- migrations (common/migrate/) ---------------------------------------------------------
+  // Begins a transaction that holds the write lock from its start, for a function called
+  // outside any transaction (Session::can_begin_transaction); "" when functions never can.
+  virtual std::string begin_write_sql() const = 0;
+  virtual std::string commit_sql() const = 0;
+  // Takes the migration lock until the end of the transaction.  PostgreSQL: a
+  // transaction-scoped advisory lock (waits up to lock_timeout); SQLite: a write that changes
+  // nothing in `ledger`, which takes the database's write lock (as BEGIN IMMEDIATE would).
+  virtual std::string migration_lock_sql(const std::string& ledger) const = 0;
+  // The hint of the error raised when the lock cannot be had.
+  virtual std::string migration_lock_hint() const = 0;
+  // lock_timeout: read it (one text value) and set it for the rest of the transaction (param 1:
+  // the value as text, "500ms").  "" when the engine has no lock timeout: then the migration
+  // options lock_timeout_ms and retries have nothing to act on.
+  virtual std::string lock_timeout_get_sql() const = 0;
+  virtual std::string lock_timeout_set_sql() const = 0;
+  // Sleeps param 1 seconds (a real), interruptibly.  "" when the engine cannot.
+  virtual std::string sleep_sql() const = 0;
+  // One text value: the database role running the statement.  "" when the engine has no roles.
+  virtual std::string current_user_sql() const = 0;
+  // Foreign keys the engine does not check by itself while migrating (SQLite, where the
+  // table-rebuild pattern needs enforcement off).  All "" when the engine always enforces them.
+  //   enabled: one 0/1 value; set: turns enforcement on or off (a no-op inside a transaction);
+  //   violations: param 1 = table → one count; children: param 1 = table → the names of the
+  //   tables whose foreign keys reference it.
+  virtual std::string foreign_keys_enabled_sql() const = 0;
+  virtual std::string foreign_keys_set_sql(bool on) const = 0;
+  virtual std::string foreign_key_violations_sql() const = 0;
+  virtual std::string foreign_key_children_sql() const = 0;
+  // Advice to append to the error of a failed migration statement, for engine errors whose
+  // cause is not obvious ("" when there is none).
+  virtual std::string migration_error_advice(const std::string& error) const = 0;
+  // Statements that make vigil's own table `table` append-only (refuse UPDATE and DELETE), run
+  // when the table is created on demand; empty when the install script does it.
+  virtual std::vector<std::string> append_only_sql(const std::string& table) const = 0;
 };
 
 }  // namespace vigil

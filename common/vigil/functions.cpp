@@ -15,6 +15,7 @@ void register_stats_functions(std::vector<FunctionSpec>& out);
 void register_integrity_functions(std::vector<FunctionSpec>& out);
 void register_checksum_functions(std::vector<FunctionSpec>& out);
 void register_repair_functions(std::vector<FunctionSpec>& out);
+void register_migrate_functions(std::vector<FunctionSpec>& out);
 
 const Value& Args::required(std::size_t i) const {
   if (i >= values_.size() || values_[i].is_null()) {
@@ -58,6 +59,7 @@ const std::vector<FunctionSpec>& function_registry() {
     register_integrity_functions(out);
     register_checksum_functions(out);
     register_repair_functions(out);
+    register_migrate_functions(out);
     return out;
   }();
   return registry;

@@ -89,6 +89,11 @@ struct FunctionSpec {
   std::vector<ColumnSpec> columns;      // table functions: the result columns
   bool writes = false;       // changes data: SQLite DIRECTONLY, PostgreSQL VOLATILE + REVOKE
   bool direct_only = false;  // reaches outside the database (files): SQLite DIRECTONLY too
+  // Table functions only: SQLite also registers a scalar function of the same name that returns
+  // the rows as a JSON array of objects.  A scalar call runs with no other statement reading,
+  // which SQLite needs to drop a table or an index (and to wait for a lock with the busy
+  // handler); the table form always has its own statement reading.
+  bool sqlite_scalar_json = false;
   bool needs_session = true;
   ScalarFn scalar;
   TableFn table;

@@ -1,7 +1,26 @@
 // common/vigil/session.cpp
 #include "vigil/session.hpp"
 
+#include "vigil/error.hpp"
+
 namespace vigil {
+
+std::string Session::error_sqlstate(const std::exception& e) const {
+  if (const auto* error = dynamic_cast<const Error*>(&e)) return sqlstate(error->code());
+  return sqlstate(ErrorCode::kInternal);
+}
+
+bool Session::can_begin_transaction() const {
+  return false;
+}
+
+std::string Session::syntax_error(std::string_view) {
+  return {};
+}
+
+std::optional<std::vector<TableRef>> Session::schema_changes() {
+  return std::nullopt;
+}
 
 Value Session::scalar(std::string_view sql, const Params& params) {
   auto cursor = query(sql, params);

@@ -14,11 +14,14 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "schema/model.hpp"
 #include "vigil/value.hpp"
 
 namespace vigil {
@@ -57,6 +60,26 @@ class Session {
   // The query statistics the host records (common/stats/query_stats.hpp), or nullptr when it
   // records none.  May throw kPrerequisiteState saying what the host needs to record them.
   virtual QueryStatsStore* query_stats() { return nullptr; }
+  // Whether the caller has no transaction open, so that a vigil function may begin and end
+  // one itself (SQLite in autocommit mode).  PostgreSQL functions always run inside the
+  // caller's transaction: false, the default.
+  virtual bool can_begin_transaction() const;
+
+  // The SQLSTATE of an error this session's calls threw: the engine's own for an engine error
+  // (PostgreSQL's sqlerrcode), the mapped one for a vigil::Error.  Never touches the database,
+  // so it may be asked after a savepoint was rolled back.
+  virtual std::string error_sqlstate(const std::exception& e) const;
+
+  // Parses one statement without running it: the engine's syntax error message, or "" when
+  // it parses (or when the engine cannot parse without running; the default).
+  virtual std::string syntax_error(std::string_view statement);
+
+  // Schema change tracking, so a fingerprint can be kept up to date table by table.  The
+  // first call starts tracking and returns nullopt.  Later calls return the tables whose
+  // definition may have changed since the previous call (by their name before and after a
+  // rename or drop, so some may no longer exist), or nullopt when the host cannot tell which:
+  // then every table must be read again.  The default cannot tell.
+  virtual std::optional<std::vector<TableRef>> schema_changes();
 
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});

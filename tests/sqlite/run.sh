@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/sqlite/run.sh -- runs every tests/sqlite/*.sql through the real sqlite3 shell and
-# compares its output (stdout and stderr) with tests/sqlite/expected/<name>.out.
+# compares its output (stdout and stderr) with tests/sqlite/expected/<name>.out.  A
+# tests/sqlite/*.py script (several processes at once, exit codes) runs with /usr/bin/python3
+# in the same directory and is compared the same way.
 #
 #   tests/sqlite/run.sh [name ...]     run some or all; VIGIL_ACCEPT=1 rewrites the expected files
 # The scripts load the extension with `.load build/vigil`; VIGIL_BUILD_DIR=build-asan makes
@@ -12,7 +14,7 @@ mkdir -p "$out_dir"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  for f in tests/sqlite/*.sql; do names+=("$(basename "$f" .sql)"); done
+  for f in tests/sqlite/*.sql tests/sqlite/*.py; do names+=("$(basename "${f%.*}")"); done
 fi
 
 passed=0
@@ -22,7 +24,11 @@ for name in "${names[@]}"; do
   # Each script gets a fresh database file; `-bail` is off so every statement runs.
   (cd "$out_dir" && ln -sfn "../../${VIGIL_BUILD_DIR:-build}" build) 2>/dev/null
   actual="$out_dir/$name.out"
-  (cd "$out_dir" && sqlite3 -batch "$name.db" <"../../tests/sqlite/$name.sql") >"$actual" 2>&1
+  if [ -f "tests/sqlite/$name.py" ]; then
+    (cd "$out_dir" && /usr/bin/python3 "../../tests/sqlite/$name.py") >"$actual" 2>&1
+  else
+    (cd "$out_dir" && sqlite3 -batch "$name.db" <"../../tests/sqlite/$name.sql") >"$actual" 2>&1
+  fi
   expected="tests/sqlite/expected/$name.out"
   if [ "${VIGIL_ACCEPT:-0}" = 1 ]; then cp "$actual" "$expected"; fi
   if diff -u "$expected" "$actual" >"$out_dir/$name.diff"; then
