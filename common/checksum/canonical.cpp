@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -898,6 +899,56 @@ void append_canonical_value(TypeClass type_class, const Value& value, std::strin
       append_text_value(type_class, value.bytes(), out);
       return;
   }
+}
+
+char* RowEncoder::reserve(std::size_t n) {
+  if (buffer_.size() < size_ + n) buffer_.resize(std::max(buffer_.size() * 2, size_ + n));
+  return buffer_.data() + size_;
+}
+
+void RowEncoder::add(TypeClass type_class, const Value& value) {
+  const bool json = type_class == TypeClass::kJson;
+  const auto header = [](char* p, CanonicalTag tag, std::size_t length) {
+    p[0] = static_cast<char>(tag);
+    put_length(length, p + 1);
+  };
+  switch (value.kind()) {
+    case ValueKind::kNull:
+      *reserve(1) = static_cast<char>(CanonicalTag::kNull);
+      size_ += 1;
+      return;
+    case ValueKind::kInteger:
+    case ValueKind::kBoolean:
+    case ValueKind::kReal: {
+      char* p = reserve(9 + kMaxNumber);
+      char* end = value.kind() == ValueKind::kReal ? format_double(value.as_real(), p + 9)
+                                                   : format_integer(value.as_integer(), p + 9);
+      header(p, json ? CanonicalTag::kJson : CanonicalTag::kNumber,
+             static_cast<std::size_t>(end - p - 9));
+      size_ += static_cast<std::size_t>(end - p);
+      return;
+    }
+    case ValueKind::kBlob:
+    case ValueKind::kText: {
+      const bool blob = value.kind() == ValueKind::kBlob;
+      if (blob || type_class == TypeClass::kText || type_class == TypeClass::kBlob ||
+          type_class == TypeClass::kOther) {
+        const std::string& bytes = value.bytes();
+        char* p = reserve(9 + bytes.size());
+        header(p, blob ? CanonicalTag::kBlob : CanonicalTag::kText, bytes.size());
+        if (!bytes.empty()) std::memcpy(p + 9, bytes.data(), bytes.size());
+        size_ += 9 + bytes.size();
+        return;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  scratch_.clear();
+  append_canonical_value(type_class, value, scratch_);
+  std::memcpy(reserve(scratch_.size()), scratch_.data(), scratch_.size());
+  size_ += scratch_.size();
 }
 
 CanonicalValue canonical_value(TypeClass type_class, const Value& value) {
