@@ -122,8 +122,35 @@ bool append_decimal(std::string_view s, std::string& out) {
 // path of a checksum over numeric columns.
 constexpr std::size_t kMaxNumber = 400;  // the longest double, 5e-324, takes 326 characters
 
+// Two digits at a time, from the right (the usual table-driven integer formatting).
 char* format_integer(std::int64_t v, char* p) {
-  return std::to_chars(p, p + 24, v).ptr;
+  static const char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  std::uint64_t u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *p++ = '-';
+    u = ~u + 1;  // the magnitude, including for INT64_MIN
+  }
+  char buf[20];
+  char* end = buf + sizeof buf;
+  char* q = end;
+  while (u >= 100) {
+    const auto pair = static_cast<std::size_t>(u % 100) * 2;
+    u /= 100;
+    *--q = kPairs[pair + 1];
+    *--q = kPairs[pair];
+  }
+  if (u >= 10) {
+    const auto pair = static_cast<std::size_t>(u) * 2;
+    *--q = kPairs[pair + 1];
+    *--q = kPairs[pair];
+  } else {
+    *--q = static_cast<char>('0' + u);
+  }
+  while (q < end) *p++ = *q++;
+  return p;
 }
 
 char* put(char* p, const char* text) {
@@ -139,9 +166,10 @@ char* put(char* p, const char* text) {
 char* format_double(double v, char* out) {
   if (std::isnan(v)) return put(out, "NaN");
   if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
-  if (v == 0) return put(out, "0");  // and -0.0
-  if (std::fabs(v) < 9007199254740992.0 && v == std::trunc(v)) {
-    return format_integer(static_cast<std::int64_t>(v), out);
+  if (v == 0) return put(out, "0");         // and -0.0
+  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact
+    const auto i = static_cast<std::int64_t>(v);
+    if (static_cast<double>(i) == v) return format_integer(i, out);
   }
   const auto decimal = fmt::detail::dragonbox::to_decimal(std::fabs(v));
   char digits[24];
