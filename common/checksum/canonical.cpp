@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -964,7 +963,7 @@ void RowEncoder::add(TypeClass type_class, const Value& value) {
         const std::string& bytes = value.bytes();
         char* p = reserve(9 + bytes.size());
         header(p, blob ? CanonicalTag::kBlob : CanonicalTag::kText, bytes.size());
-        if (!bytes.empty()) std::memcpy(p + 9, bytes.data(), bytes.size());
+        std::copy(bytes.begin(), bytes.end(), p + 9);
         size_ += 9 + bytes.size();
         return;
       }
@@ -975,7 +974,7 @@ void RowEncoder::add(TypeClass type_class, const Value& value) {
   }
   scratch_.clear();
   append_canonical_value(type_class, value, scratch_);
-  std::memcpy(reserve(scratch_.size()), scratch_.data(), scratch_.size());
+  std::copy(scratch_.begin(), scratch_.end(), reserve(scratch_.size()));
   size_ += scratch_.size();
 }
 
