@@ -196,6 +196,15 @@ REVOKE ALL ON plain, ten, ids, dropped FROM vigil_rls;
 REVOKE ALL ON SCHEMA cs FROM vigil_rls;
 DROP ROLE vigil_rls;
 
+-- the heap scan sees what a query sees: the transaction's own uncommitted changes included
+BEGIN;
+INSERT INTO seg VALUES (11, 'v11'), (12, 'v12');
+DELETE FROM seg WHERE id = 1;
+SELECT row_count FROM vigil_checksums() WHERE table_name = 'cs.seg';
+SELECT vigil_table_checksum('seg') = (SELECT checksum FROM vigil_checksum_segments('seg', 1))
+       AS scan_equals_query;
+ROLLBACK;
+
 -- backups are pg_basebackup's and pg_dump's; vigil says so
 SELECT * FROM vigil_backup('/tmp/vigil-regress-backup.db');
 SELECT * FROM vigil_backup_verify('/tmp/vigil-regress-backup.db');

@@ -139,7 +139,8 @@ int register_all(sqlite3* db, char** err) {
         }
       }
     } else {
-      int flags = SQLITE_UTF8 | (spec.writes || spec.direct_only ? SQLITE_DIRECTONLY : SQLITE_INNOCUOUS);
+      int flags =
+          SQLITE_UTF8 | (spec.writes || spec.direct_only ? SQLITE_DIRECTONLY : SQLITE_INNOCUOUS);
       if (!spec.needs_session && spec.args.empty()) flags |= SQLITE_DETERMINISTIC;
       for (std::size_t n = spec.required_args(); n <= spec.args.size() && rc == SQLITE_OK; ++n) {
         rc = sqlite3_create_function_v2(db, spec.name.c_str(), static_cast<int>(n), flags,

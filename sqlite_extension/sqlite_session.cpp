@@ -344,7 +344,10 @@ bool can_copy_file(sqlite3* db) {
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_VFSNAME, &vfs) != SQLITE_OK || vfs == nullptr) {
     return false;
   }
-  const bool unix_vfs = std::string(vfs).compare(0, 4, "unix") == 0;
+  // The unix VFSes that lock ("unix-none" does not, so a writer could change the file).
+  const std::string name(vfs);
+  const bool unix_vfs =
+      name == "unix" || name == "unix-excl" || name == "unix-dotfile" || name == "unix-flock";
   sqlite3_free(vfs);
   if (!unix_vfs || text_of(db, "PRAGMA main.journal_mode") == "wal") return false;
   text_of(db, "SELECT count(*) FROM main.sqlite_schema");  // takes the read lock if not yet held

@@ -54,8 +54,8 @@ int x_connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** ou
     ddl += ")";
     int rc = sqlite3_declare_vtab(db, ddl.c_str());
     if (rc != SQLITE_OK) return rc;
-    sqlite3_vtab_config(db, spec->writes || spec->direct_only ? SQLITE_VTAB_DIRECTONLY
-                                                              : SQLITE_VTAB_INNOCUOUS);
+    sqlite3_vtab_config(
+        db, spec->writes || spec->direct_only ? SQLITE_VTAB_DIRECTONLY : SQLITE_VTAB_INNOCUOUS);
     auto* table = static_cast<Table*>(sqlite3_malloc(sizeof(Table)));
     if (table == nullptr) return SQLITE_NOMEM;
     *table = Table{{}, spec, db};

@@ -121,8 +121,35 @@ bool append_decimal(std::string_view s, std::string& out) {
 // path of a checksum over numeric columns.
 constexpr std::size_t kMaxNumber = 400;  // the longest double, 5e-324, takes 326 characters
 
+// Two digits at a time, from the right (the usual table-driven integer formatting).
 char* format_integer(std::int64_t v, char* p) {
-  return std::to_chars(p, p + 24, v).ptr;
+  static const char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  std::uint64_t u = static_cast<std::uint64_t>(v);
+  if (v < 0) {
+    *p++ = '-';
+    u = ~u + 1;  // the magnitude, including for INT64_MIN
+  }
+  char buf[20];
+  char* end = buf + sizeof buf;
+  char* q = end;
+  while (u >= 100) {
+    const auto pair = static_cast<std::size_t>(u % 100) * 2;
+    u /= 100;
+    *--q = kPairs[pair + 1];
+    *--q = kPairs[pair];
+  }
+  if (u >= 10) {
+    const auto pair = static_cast<std::size_t>(u) * 2;
+    *--q = kPairs[pair + 1];
+    *--q = kPairs[pair];
+  } else {
+    *--q = static_cast<char>('0' + u);
+  }
+  while (q < end) *p++ = *q++;
+  return p;
 }
 
 char* put(char* p, const char* text) {
@@ -138,9 +165,10 @@ char* put(char* p, const char* text) {
 char* format_double(double v, char* out) {
   if (std::isnan(v)) return put(out, "NaN");
   if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
-  if (v == 0) return put(out, "0");  // and -0.0
-  if (std::fabs(v) < 9007199254740992.0 && v == std::trunc(v)) {
-    return format_integer(static_cast<std::int64_t>(v), out);
+  if (v == 0) return put(out, "0");         // and -0.0
+  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact
+    const auto i = static_cast<std::int64_t>(v);
+    if (static_cast<double>(i) == v) return format_integer(i, out);
   }
   const auto decimal = fmt::detail::dragonbox::to_decimal(std::fabs(v));
   char digits[24];
@@ -898,6 +926,56 @@ void append_canonical_value(TypeClass type_class, const Value& value, std::strin
       append_text_value(type_class, value.bytes(), out);
       return;
   }
+}
+
+char* RowEncoder::reserve(std::size_t n) {
+  if (buffer_.size() < size_ + n) buffer_.resize(std::max(buffer_.size() * 2, size_ + n));
+  return buffer_.data() + size_;
+}
+
+void RowEncoder::add(TypeClass type_class, const Value& value) {
+  const bool json = type_class == TypeClass::kJson;
+  const auto header = [](char* p, CanonicalTag tag, std::size_t length) {
+    p[0] = static_cast<char>(tag);
+    put_length(length, p + 1);
+  };
+  switch (value.kind()) {
+    case ValueKind::kNull:
+      *reserve(1) = static_cast<char>(CanonicalTag::kNull);
+      size_ += 1;
+      return;
+    case ValueKind::kInteger:
+    case ValueKind::kBoolean:
+    case ValueKind::kReal: {
+      char* p = reserve(9 + kMaxNumber);
+      char* end = value.kind() == ValueKind::kReal ? format_double(value.as_real(), p + 9)
+                                                   : format_integer(value.as_integer(), p + 9);
+      header(p, json ? CanonicalTag::kJson : CanonicalTag::kNumber,
+             static_cast<std::size_t>(end - p - 9));
+      size_ += static_cast<std::size_t>(end - p);
+      return;
+    }
+    case ValueKind::kBlob:
+    case ValueKind::kText: {
+      const bool blob = value.kind() == ValueKind::kBlob;
+      if (blob || type_class == TypeClass::kText || type_class == TypeClass::kBlob ||
+          type_class == TypeClass::kOther) {
+        const std::string& bytes = value.bytes();
+        char* p = reserve(9 + bytes.size());
+        header(p, blob ? CanonicalTag::kBlob : CanonicalTag::kText, bytes.size());
+        std::copy(bytes.begin(), bytes.end(), p + 9);
+        size_ += 9 + bytes.size();
+        return;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  scratch_.clear();
+  append_canonical_value(type_class, value, scratch_);
+  std::copy(scratch_.begin(), scratch_.end(), reserve(scratch_.size()));
+  size_ += scratch_.size();
 }
 
 CanonicalValue canonical_value(TypeClass type_class, const Value& value) {

@@ -89,6 +89,22 @@ CanonicalValue canonical_value(TypeClass type_class, const Value& value);
 // Appends the encoding of `value` (tag, length, payload) to `out`.
 void append_canonical_value(TypeClass type_class, const Value& value, std::string& out);
 
+// Encodes one row at a time into a reused buffer, as append_canonical_value would: the hot loop
+// of a checksum (numbers, text and blobs are written in place, without intermediate strings).
+class RowEncoder {
+ public:
+  void clear() { size_ = 0; }
+  void add(TypeClass type_class, const Value& value);
+  std::string_view row() const { return {buffer_.data(), size_}; }
+
+ private:
+  char* reserve(std::size_t n);
+
+  std::vector<char> buffer_;
+  std::size_t size_ = 0;
+  std::string scratch_;
+};
+
 // The content checksum of a set of rows: the sum, modulo 2^128, of the XXH3-128 hashes of the
 // rows' encodings, and the number of rows.  The digest is XXH3-128 of the sum (16 bytes,
 // little-endian) followed by the count (8 bytes, little-endian).

@@ -130,13 +130,11 @@ ContentChecksum checksum_table(Session& session, const Table& table,
                                        dialect.qualified(table.ref)));
   }
   ContentChecksum sum;
-  std::string row;
+  RowEncoder row;
   while (cursor->next()) {
     row.clear();
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      append_canonical_value(columns[i].type_class, cursor->get(i), row);
-    }
-    sum.add_row(row);
+    for (std::size_t i = 0; i < columns.size(); ++i) row.add(columns[i].type_class, cursor->get(i));
+    sum.add_row(row.row());
     if (sum.rows() % kInterruptEvery == 0) session.check_interrupts();
   }
   return sum;
@@ -334,7 +332,7 @@ class SegmentSource final : public RowSource {
         segment = pending_segment_;
         if (emitted_ > 0) lower_ = Value::text(key_json(keys_, pending_key_));
       }
-      sum.add_row(pending_row_);
+      sum.add_row(pending_row_.row());
       pending_ = false;
       if (sum.rows() % kInterruptEvery == 0) session_.check_interrupts();
     }
@@ -359,7 +357,7 @@ class SegmentSource final : public RowSource {
     }
     pending_row_.clear();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-      append_canonical_value(columns_[i].type_class, cursor_->get(i), pending_row_);
+      pending_row_.add(columns_[i].type_class, cursor_->get(i));
     }
     pending_key_.clear();
     for (const std::size_t k : key_index_) pending_key_.push_back(cursor_->get(k));
@@ -386,7 +384,7 @@ class SegmentSource final : public RowSource {
   bool pending_ = false;
   bool exhausted_ = false;
   bool done_ = false;
-  std::string pending_row_;
+  RowEncoder pending_row_;
   Row pending_key_;
   std::uint64_t pending_segment_ = 0;
 };

@@ -94,8 +94,13 @@ echo "port = $STANDBY_PORT" >>"$BASE/standby/postgresql.conf"
   { cat "$BASE/standby.log"; exit 1; }
 
 check_equal "the standby is in recovery" "t" "$(sql standby -c 'SELECT pg_is_in_recovery()')"
-check_equal "the standby streams from the primary" "streaming" \
-  "$(sql standby -c 'SELECT status FROM pg_stat_wal_receiver')"
+receiver=""
+for _ in $(seq 1 100); do  # the WAL receiver starts just after the server accepts connections
+  receiver=$(sql standby -c 'SELECT status FROM pg_stat_wal_receiver')
+  [ "$receiver" = streaming ] && break
+  sleep 0.1
+done
+check_equal "the standby streams from the primary" "streaming" "$receiver"
 write_error=$(sql standby -c "INSERT INTO projects VALUES (99, 'x', NULL)" 2>&1)
 case "$write_error" in
   *"read-only transaction"*) ok "a plain write on the standby is refused" ;;

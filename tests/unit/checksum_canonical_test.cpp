@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "checksum/canonical.hpp"
 
@@ -103,6 +104,36 @@ TEST(CanonicalDouble, FastPathAgreesWithTheDecimalPath) {
     ++checked;
   }
   EXPECT_GT(checked, 290000);
+}
+
+TEST(CanonicalInteger, AgreesWithToString) {
+  std::mt19937_64 rng(11);
+  std::vector<std::int64_t> values = {0,
+                                      1,
+                                      9,
+                                      10,
+                                      99,
+                                      100,
+                                      101,
+                                      -1,
+                                      -9,
+                                      -10,
+                                      -99,
+                                      -100,
+                                      1000,
+                                      999999999999,
+                                      std::numeric_limits<std::int64_t>::min(),
+                                      std::numeric_limits<std::int64_t>::max()};
+  for (int i = 0; i < 100000; ++i) {
+    values.push_back(static_cast<std::int64_t>(rng() >> (rng() % 64)) * (i % 2 == 0 ? 1 : -1));
+  }
+  for (const std::int64_t v : values) {
+    ASSERT_EQ(vigil::canonical_value(vigil::TypeClass::kInteger, vigil::Value::integer(v)).payload,
+              std::to_string(v));
+    vigil::RowEncoder e;
+    e.add(vigil::TypeClass::kInteger, vigil::Value::integer(v));
+    ASSERT_EQ(std::string(e.row().substr(9)), std::to_string(v));
+  }
 }
 
 TEST(CanonicalTimestamp, Forms) {
