@@ -2,7 +2,7 @@
 # bench/pgbench_instructions.sh -- instructions per `pgbench -S -M prepared` transaction, in the
 # backend, without preload, with vigil and with pg_stat_statements, counted by valgrind
 # (cachegrind, no cache simulation) on a postmaster whose backends run under valgrind.  The
-# figure for each is the difference between runs of 4,000 and 2,000 transactions of one client,
+# figure for each is the difference between runs of 10,000 and 5,000 transactions of one client,
 # so that connection start-up cancels out.  Instruction counts do not depend on other load on
 # the machine (the clock readings, two per statement in both extensions, cost more time than
 # their instruction count says).
@@ -53,9 +53,9 @@ backend_irefs() {  # backend_irefs PRELOAD TRANSACTIONS
 declare -A PER
 PRELOADS=("" "$LIB/vigil.so" "pg_stat_statements")
 for i in 0 1 2; do
-  a=$(backend_irefs "${PRELOADS[$i]}" 2000)
-  b=$(backend_irefs "${PRELOADS[$i]}" 4000)
-  PER[$i]=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.0f", (b - a) / 2000}')
+  a=$(backend_irefs "${PRELOADS[$i]}" 5000)
+  b=$(backend_irefs "${PRELOADS[$i]}" 10000)
+  PER[$i]=$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.0f", (b - a) / 5000}')
 done
 echo "backend instructions per pgbench -S transaction: base ${PER[0]}, vigil ${PER[1]}, pg_stat_statements ${PER[2]}"
 awk -v b="${PER[0]}" -v v="${PER[1]}" -v p="${PER[2]}" 'BEGIN {
