@@ -353,7 +353,7 @@ void executor_start(QueryDesc* qd, int eflags) {
 void executor_run(QueryDesc* qd, ScanDirection direction, uint64 count, bool execute_once) {
   Timing* timing = timing_count > 0 ? find_timing(qd) : nullptr;
   instr_time start;
-  INSTR_TIME_SET_CURRENT(start);
+  if (timing != nullptr) INSTR_TIME_SET_CURRENT(start);
   nesting_level++;
   PG_TRY();
   {
@@ -392,7 +392,7 @@ void executor_finish(QueryDesc* qd) {
   }
   Timing* timing = timing_count > 0 ? find_timing(qd) : nullptr;
   instr_time start;
-  INSTR_TIME_SET_CURRENT(start);
+  if (timing != nullptr) INSTR_TIME_SET_CURRENT(start);
   nesting_level++;
   PG_TRY();
   {
