@@ -24,6 +24,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-7}
 SECONDS_PER_RUN=${2:-20}
 SCALE=${3:-5}
+CLIENTS=${VIGIL_BENCH_CLIENTS:-2}
 read -r -a PORTS <<<"${VIGIL_BENCH_PORTS:-55454 55464 55474}"
 NAMES=(base vigil pg_stat_statements)
 LIB=/tmp/vigil-bench-lib
@@ -54,7 +55,7 @@ children_ticks() {  # CPU ticks of the cluster's exited children (cutime + cstim
 run() {  # run INDEX -> prints "tps cpu_us_per_transaction"; vigil's transactions go to $COUNTS
   local out tps n before after
   before=$(children_ticks "$1")
-  out=$(pg "$1" pgbench -S -M prepared -c 2 -j 2 -T "$SECONDS_PER_RUN" -n 2>&1)
+  out=$(pg "$1" pgbench -S -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -n 2>&1)
   sleep 1  # the backends have exited and been collected
   after=$(children_ticks "$1")
   tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' <<<"$out")
@@ -80,7 +81,7 @@ echo "warm-up ($SECONDS_PER_RUN s each)"
 for i in 0 1 2; do run "$i" >/dev/null; done
 
 echo "machine: $(nproc) cores, $(uname -sr), PostgreSQL $(pg_config --version | cut -d' ' -f2)"
-echo "pgbench -S -M prepared -c 2 -j 2 -T $SECONDS_PER_RUN, scale $SCALE, $ROUNDS rounds"
+echo "pgbench -S -M prepared -c $CLIENTS -j $CLIENTS -T $SECONDS_PER_RUN, scale $SCALE, $ROUNDS rounds"
 printf "%-6s %22s %22s %22s\n" "" base vigil pg_stat_statements
 printf "%-6s %22s %22s %22s\n" round "tps  cpu-us/tx" "tps  cpu-us/tx" "tps  cpu-us/tx"
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -111,7 +111,21 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+// `--only plain|empty|vigil CALLS`: one configuration, one run, for instruction counting
+// under valgrind (bench/sqlite_instructions.sh).
+int only(const std::string& mode, long calls) {
+  const Mode m = mode == "vigil"   ? Mode::kVigil
+                 : mode == "empty" ? Mode::kEmptyTrace
+                                   : Mode::kPlain;
+  sqlite3* db = open_db(m);
+  run(db, calls);
+  const bool ok = m != Mode::kVigil || counted(db) == calls;
+  sqlite3_close(db);
+  return ok ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--only") return only(argv[2], std::atol(argv[3]));
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 21;
   const long calls = argc > 2 ? std::atol(argv[2]) : 1000000;
   sqlite3* plain = open_db(Mode::kPlain);

@@ -11,8 +11,9 @@
 // run from inside functions).  The table is not saved across restarts.
 //
 // What a statement costs (the hot path, ExecutorStart .. ExecutorEnd):
-//   - the timer: queryDesc->totaltime with INSTRUMENT_TIMER only (two clock readings per run;
-//     no buffer or WAL accounting);
+//   - the timer: two clock readings around each ExecutorRun and ExecutorFinish, added up in a
+//     small backend-local table of the statements being executed (no Instrumentation node to
+//     allocate and zero, no buffer or WAL accounting);
 //   - the key: an XXH3-64 of the statement's raw text looks up a backend-local cache that maps
 //     it to the fingerprint, the normalised text and the shared entry's address, so a prepared
 //     statement is normalised once per backend, and the shared hash table is not searched
@@ -116,6 +117,51 @@ struct LocalQuery {
 std::unordered_map<uint64, LocalQuery>* local_cache = nullptr;
 
 int nesting_level = 0;
+
+// Statements between ExecutorStart and ExecutorEnd that are being timed: usually one per
+// nesting level, more when portals are fetched in turns.  A statement that fails never reaches
+// ExecutorEnd: its entry stays until the transaction aborts (timings_reset) or, in a
+// subtransaction, until the table is full and the oldest entries go.
+struct Timing {
+  QueryDesc* qd;
+  double seconds;
+  uint64 rows;  // ExecutorRun counts each call's rows afresh: a cursor's fetches add up here
+};
+constexpr int kMaxTimings = 32;
+Timing timings[kMaxTimings];
+int timing_count = 0;
+
+Timing* find_timing(QueryDesc* qd) {
+  for (int i = timing_count - 1; i >= 0; --i) {
+    if (timings[i].qd == qd) return &timings[i];
+  }
+  return nullptr;
+}
+
+void start_timing(QueryDesc* qd) {
+  if (timing_count == kMaxTimings) {
+    std::memmove(&timings[0], &timings[1], sizeof(Timing) * (kMaxTimings - 1));
+    --timing_count;
+  }
+  timings[timing_count++] = Timing{qd, 0.0, 0};
+}
+
+// The seconds timed for `qd` (and its rows), which leaves the table; -1 when it was not timed.
+double end_timing(QueryDesc* qd, uint64* rows) {
+  for (int i = timing_count - 1; i >= 0; --i) {
+    if (timings[i].qd != qd) continue;
+    const double seconds = timings[i].seconds;
+    *rows = timings[i].rows;
+    std::memmove(&timings[i], &timings[i + 1], sizeof(Timing) * (timing_count - i - 1));
+    --timing_count;
+    return seconds;
+  }
+  return -1.0;
+}
+
+void timings_reset(XactEvent event, void*) {
+  if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) timing_count = 0;
+}
 
 shmem_request_hook_type prev_shmem_request = nullptr;
 shmem_startup_hook_type prev_shmem_startup = nullptr;
@@ -299,14 +345,15 @@ void executor_start(QueryDesc* qd, int eflags) {
     standard_ExecutorStart(qd, eflags);
   }
   if (tracking(nesting_level) && !IsParallelWorker() && qd->plannedstmt->utilityStmt == nullptr &&
-      (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0 && qd->totaltime == nullptr) {
-    const MemoryContext old = MemoryContextSwitchTo(qd->estate->es_query_cxt);
-    qd->totaltime = InstrAlloc(1, INSTRUMENT_TIMER, false);
-    MemoryContextSwitchTo(old);
+      (eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0) {
+    start_timing(qd);
   }
 }
 
 void executor_run(QueryDesc* qd, ScanDirection direction, uint64 count, bool execute_once) {
+  Timing* timing = timing_count > 0 ? find_timing(qd) : nullptr;
+  instr_time start;
+  if (timing != nullptr) INSTR_TIME_SET_CURRENT(start);
   nesting_level++;
   PG_TRY();
   {
@@ -315,6 +362,17 @@ void executor_run(QueryDesc* qd, ScanDirection direction, uint64 count, bool exe
     } else {
       standard_ExecutorRun(qd, direction, count, execute_once);
     }
+    if (timing != nullptr) {
+      // Nested statements may have moved entries: look again.
+      timing = find_timing(qd);
+      instr_time end;
+      INSTR_TIME_SET_CURRENT(end);
+      INSTR_TIME_SUBTRACT(end, start);
+      if (timing != nullptr) {
+        timing->seconds += INSTR_TIME_GET_DOUBLE(end);
+        timing->rows += qd->estate->es_processed;
+      }
+    }
   }
   PG_FINALLY();
   { nesting_level--; }
@@ -322,6 +380,19 @@ void executor_run(QueryDesc* qd, ScanDirection direction, uint64 count, bool exe
 }
 
 void executor_finish(QueryDesc* qd) {
+  // A plain SELECT has nothing to finish (no AFTER triggers, no modifying CTE): no timing and
+  // no nesting level needed, which saves two clock readings and a sigsetjmp per statement.
+  if (qd->operation == CMD_SELECT && !qd->plannedstmt->hasModifyingCTE) {
+    if (prev_executor_finish != nullptr) {
+      prev_executor_finish(qd);
+    } else {
+      standard_ExecutorFinish(qd);
+    }
+    return;
+  }
+  Timing* timing = timing_count > 0 ? find_timing(qd) : nullptr;
+  instr_time start;
+  if (timing != nullptr) INSTR_TIME_SET_CURRENT(start);
   nesting_level++;
   PG_TRY();
   {
@@ -330,6 +401,13 @@ void executor_finish(QueryDesc* qd) {
     } else {
       standard_ExecutorFinish(qd);
     }
+    if (timing != nullptr) {
+      timing = find_timing(qd);
+      instr_time end;
+      INSTR_TIME_SET_CURRENT(end);
+      INSTR_TIME_SUBTRACT(end, start);
+      if (timing != nullptr) timing->seconds += INSTR_TIME_GET_DOUBLE(end);
+    }
   }
   PG_FINALLY();
   { nesting_level--; }
@@ -337,13 +415,13 @@ void executor_finish(QueryDesc* qd) {
 }
 
 void executor_end(QueryDesc* qd) {
-  if (qd->totaltime != nullptr && tracking(nesting_level) && !IsParallelWorker() &&
-      qd->plannedstmt->utilityStmt == nullptr && qd->sourceText != nullptr) {
-    InstrEndLoop(qd->totaltime);
+  uint64 rows = 0;
+  const double seconds = timing_count > 0 ? end_timing(qd, &rows) : -1.0;
+  if (seconds >= 0 && tracking(nesting_level) && qd->sourceText != nullptr) {
     const char* text = nullptr;
     int len = 0;
     statement_text(qd, &text, &len);
-    record(text, len, qd->totaltime->total * 1000.0, qd->estate->es_processed, false);
+    record(text, len, seconds * 1000.0, rows, false);
   }
   if (prev_executor_end != nullptr) {
     prev_executor_end(qd);
@@ -484,6 +562,7 @@ void install_query_stats_hooks() {
   ProcessUtility_hook = process_utility;
   prev_emit_log = emit_log_hook;
   emit_log_hook = emit_log;
+  RegisterXactCallback(timings_reset, nullptr);
 }
 
 QueryStatsStore* query_stats_store() {

@@ -50,6 +50,25 @@ SET vigil.track = 'none';
 SELECT count(*) FROM qs WHERE id < 0;
 RESET vigil.track;
 SELECT count(*) AS untracked FROM vigil_query_stats() WHERE query = 'select count(*) from qs where id < ?';
+-- cursors fetched in turns: each statement is timed and counted once, with all its rows
+SET vigil.track = 'all';
+BEGIN;
+DECLARE c1 CURSOR FOR SELECT g FROM generate_series(1, 10) g;
+DECLARE c2 CURSOR FOR SELECT g * 2 FROM generate_series(1, 5) g;
+FETCH 3 FROM c1;
+FETCH 2 FROM c2;
+FETCH ALL FROM c1;
+FETCH ALL FROM c2;
+CLOSE c1;
+CLOSE c2;
+COMMIT;
+-- a cursor that fails half way is not counted (the transaction aborts)
+BEGIN;
+DECLARE c3 CURSOR FOR SELECT 1 / (3 - g) FROM generate_series(1, 5) g;
+FETCH ALL FROM c3;
+ROLLBACK;
+RESET vigil.track;
+SELECT query, calls, rows FROM vigil_query_stats() WHERE query LIKE '%generate_series%' ORDER BY query;
 -- vigil.max_statements is fixed at server start
 SHOW vigil.max_statements;
 SET vigil.max_statements = 200;

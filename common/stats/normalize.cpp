@@ -139,9 +139,18 @@ class Normalizer {
   std::string take() { return std::move(out_); }
 
  private:
-  // PostgreSQL's `PREPARE name [(types)] AS statement` runs `statement`: the prefix goes, so an
-  // EXECUTE is counted with the same text as the statement written out.
+  // PostgreSQL's `PREPARE name [(types)] AS statement` and `DECLARE name ... CURSOR ... FOR
+  // statement` run `statement`: the prefix goes, so an EXECUTE or a FETCH is counted with the
+  // same text as the statement written out.
   static std::size_t skip_prepare(const std::vector<Token>& tokens) {
+    if (tokens.size() >= 4 && tokens[0].is_word("DECLARE")) {
+      bool cursor = false;
+      for (std::size_t i = 2; i < tokens.size(); ++i) {
+        if (tokens[i].is_word("CURSOR")) cursor = true;
+        if (cursor && tokens[i].is_word("FOR")) return i + 1;
+      }
+      return 0;
+    }
     if (tokens.size() < 4 || !tokens[0].is_word("PREPARE")) return 0;
     std::size_t i = 2;
     if (tokens[i].is_punct('(')) {

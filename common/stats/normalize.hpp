@@ -17,8 +17,9 @@
 //     become "My Table");
 //   - whitespace is rebuilt from the tokens (one space between tokens, none inside `a.b`,
 //     `x::int`, `f(x)`, before `,` or `)`), and trailing semicolons go.
-// NULL is kept (`IS NULL` and `= NULL` are different queries).  The normalised text is for
-// grouping and display; it is not meant to be run.
+// PostgreSQL's `PREPARE name [(types)] AS` and `DECLARE name ... CURSOR ... FOR` prefixes are
+// dropped: what they prepare is what runs.  NULL is kept (`IS NULL` and `= NULL` are different
+// queries).  The normalised text is for grouping and display; it is not meant to be run.
 #pragma once
 
 #include <cstdint>

@@ -124,6 +124,9 @@ const std::vector<Case> kCases = {
      "select * from t where a = ? and b = ?"},
     {"prepare q as select 1", "select ?"},
     {"PREPARE", "prepare"},
+    {"DECLARE c1 BINARY NO SCROLL CURSOR WITH HOLD FOR SELECT a FROM t WHERE b = 1",
+     "select a from t where b = ?"},
+    {"DECLARE x CURSOR", "declare x cursor"},
     // unterminated forms run to the end and still normalise
     {"SELECT 'unterminated", "select ?"},
     {"SELECT * FROM t WHERE a IN (1, 2", "select * from t where a in (?, ?"},
