@@ -57,9 +57,22 @@ def prepare_sql() -> list[str]:
     return []
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+CPU = {"pid": None}  # PostgreSQL backend whose CPU time is measured; None: this process
+
+
+def cpu_seconds() -> float:
+    if CPU["pid"] is None:
+        return time.process_time()
+    with open(f"/proc/{CPU['pid']}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn, cpu: list | None = None) -> float:
+    start, start_cpu = time.perf_counter(), cpu_seconds()
     fn()
+    if cpu is not None:
+        cpu.append(cpu_seconds() - start_cpu)
     return time.perf_counter() - start
 
 
@@ -69,6 +82,10 @@ class Result:
         self.add: list[float] = []
         self.apply: list[float] = []
         self.noop: list[float] = []
+        self.direct_cpu: list[float] = []
+        self.apply_cpu: list[float] = []
+
+    cpu_label = " (this process)"
 
     def report(self, title: str, n: int) -> None:
         med = statistics.median
@@ -78,6 +95,9 @@ class Result:
         print(f"  direct, one transaction each     {direct * 1000:9.1f} ms")
         print(f"  vigil_migrate(), one call        {apply * 1000:9.1f} ms   ratio {apply / direct:5.2f}x"
               f"   [{', '.join(f'{r:.2f}' for r in ratios)}]   goal <= 1.5x")
+        dcpu, acpu = med(self.direct_cpu), med(self.apply_cpu)
+        print(f"  CPU time{self.cpu_label:<25}{dcpu * 1000:9.1f} ms direct, {acpu * 1000:.1f} ms vigil"
+              f"   ratio {acpu / dcpu if dcpu else float('nan'):5.2f}x")
         print(f"  vigil_migration_add() x {n:<5}    {add * 1000:9.1f} ms   "
               f"(add + migrate: {(add + apply) / direct:.2f}x direct)")
         print(f"  vigil_migrate(), nothing pending, {n} applied: median {med(self.noop) * 1000:.2f} ms,"
@@ -105,7 +125,7 @@ def sqlite_round(tmp: str, n: int, synchronous: str, r: int, result: Result) -> 
             direct_db.execute(migration_sql(i))
             direct_db.execute("COMMIT")
 
-    result.direct.append(timed(direct))
+    result.direct.append(timed(direct, result.direct_cpu))
     direct_db.close()
     db = connect("vigil")
 
@@ -116,7 +136,8 @@ def sqlite_round(tmp: str, n: int, synchronous: str, r: int, result: Result) -> 
 
     result.add.append(timed(add))
     out = []
-    result.apply.append(timed(lambda: out.append(db.execute("SELECT vigil_migrate()").fetchone()[0])))
+    result.apply.append(timed(lambda: out.append(db.execute("SELECT vigil_migrate()").fetchone()[0]),
+                              result.apply_cpu))
     applied = db.execute("SELECT count(*) FROM vigil_migrations WHERE state = 'applied'").fetchone()[0]
     assert applied == n, (applied, out[0][:200])
     for _ in range(30):
@@ -138,6 +159,7 @@ def bench_postgres(n: int, rounds: int) -> None:
 
     admin = psycopg.connect("", autocommit=True)
     result = Result()
+    result.cpu_label = " (server backend)"
     fsync = admin.execute("SHOW fsync").fetchone()[0]
     sync_commit = admin.execute("SHOW synchronous_commit").fetchone()[0]
     version = admin.execute("SHOW server_version").fetchone()[0]
@@ -156,7 +178,9 @@ def bench_postgres(n: int, rounds: int) -> None:
                     with con.transaction():
                         con.execute(migration_sql(i))
 
-            result.direct.append(timed(direct))
+            CPU["pid"] = con.execute("SELECT pg_backend_pid()").fetchone()[0]
+            result.direct.append(timed(direct, result.direct_cpu))
+            CPU["pid"] = None
             con.close()
             con = psycopg.connect("", dbname="vigil_bench_vigil", autocommit=True)
             con.execute("CREATE EXTENSION vigil")
@@ -170,7 +194,10 @@ def bench_postgres(n: int, rounds: int) -> None:
 
             result.add.append(timed(add))
             rows = []
-            result.apply.append(timed(lambda: rows.extend(con.execute("SELECT * FROM vigil_migrate()").fetchall())))
+            CPU["pid"] = con.execute("SELECT pg_backend_pid()").fetchone()[0]
+            result.apply.append(timed(lambda: rows.extend(con.execute("SELECT * FROM vigil_migrate()").fetchall()),
+                                      result.apply_cpu))
+            CPU["pid"] = None
             assert len(rows) == n and all(row[2] == "applied" for row in rows), rows[:3]
             for _ in range(30):
                 result.noop.append(timed(lambda: con.execute("SELECT * FROM vigil_migrate()").fetchall()))

@@ -495,14 +495,16 @@ void on_relcache_invalidation(Datum, Oid relid) {
 }
 
 // User tables (as PostgresDialect::list_tables_sql defines them) and their indexes, by OID,
-// with the table's schema and name: all of them, or ($1, an oid[] as text) those given.
+// with the table's schema and name: all of them, or ($1, an oid[] as text) those given.  The
+// extension-member test is a correlated subquery rather than NOT EXISTS, so that for the few
+// rows of the restricted query it is an index probe each, never a hash of all of pg_depend.
 #define VIGIL_USER_TABLE_FILTER                                                                  \
   "  AND r.relkind IN ('r', 'p', 'i', 'I') AND c.relkind IN ('r', 'p') AND NOT c.relispartition" \
   "  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])"                           \
   "  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'"                                           \
-  "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"                                       \
-  "                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"               \
-  "                    AND d.objid = c.oid AND d.deptype = 'e')"
+  "  AND (SELECT count(*) FROM pg_catalog.pg_depend d"                                           \
+  "       WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"                          \
+  "         AND d.objid = c.oid AND d.objsubid = 0 AND d.deptype = 'e') = 0"
 constexpr const char* kAllRelationsSql =
     "SELECT r.oid::int8, n.nspname::text, c.relname::text"
     " FROM pg_catalog.pg_class r"

@@ -169,6 +169,15 @@ SqliteSession::~SqliteSession() {
 // session and reset between uses; SQLite re-prepares them by itself when the schema changes.
 // A statement still in use (a query nested in another of the same text) is prepared afresh.
 sqlite3_stmt* SqliteSession::acquire_statement(std::string_view sql, bool* cached) {
+  // Never a PRAGMA: some compute their answer when they are prepared.
+  std::string_view head = sql;
+  while (!head.empty() && std::isspace(static_cast<unsigned char>(head.front()))) {
+    head.remove_prefix(1);
+  }
+  if (head.size() >= 6 && sqlite3_strnicmp(head.data(), "PRAGMA", 6) == 0) {
+    *cached = false;
+    return prepare(db_, sql, nullptr);
+  }
   const std::string key(sql);
   auto it = statements_.find(key);
   if (it != statements_.end() && !it->second.in_use) {

@@ -403,3 +403,36 @@ TEST(MigrationSchemaTracker, ForeignKeyScope) {
 }
 
 }  // namespace
+
+namespace {
+
+// The SQLite session's statement cache: a statement is reused after it was reset, a nested use
+// of the same text gets its own statement, and a PRAGMA is never reused (some compute their
+// answer when prepared).
+TEST(SqliteStatementCache, ReusedNestedAndPragmas) {
+  Db d;
+  vigil::sqlite::SqliteSession session(d.db);
+  session.exec("CREATE TABLE t (x INTEGER)");
+  const char* count = "SELECT count(*) FROM t WHERE x > ?1";
+  EXPECT_EQ(session.scalar(count, {vigil::Value::integer(0)}).to_integer(), 0);
+  session.exec("INSERT INTO t VALUES (?1)", {vigil::Value::integer(5)});
+  session.exec("INSERT INTO t VALUES (?1)", {vigil::Value::integer(7)});
+  EXPECT_EQ(session.scalar(count, {vigil::Value::integer(0)}).to_integer(), 2);
+  EXPECT_EQ(session.scalar(count, {vigil::Value::integer(6)}).to_integer(), 1);
+  {
+    auto outer = session.query("SELECT x FROM t ORDER BY x");
+    ASSERT_TRUE(outer->next());
+    auto inner = session.query("SELECT x FROM t ORDER BY x");  // same text, still in use
+    ASSERT_TRUE(inner->next());
+    ASSERT_TRUE(inner->next());
+    EXPECT_EQ(inner->get(0).to_integer(), 7);
+    EXPECT_EQ(outer->get(0).to_integer(), 5);
+  }
+  EXPECT_EQ(session.scalar("PRAGMA foreign_keys").to_integer(), 0);
+  session.exec("PRAGMA foreign_keys = ON");
+  EXPECT_EQ(session.scalar("PRAGMA foreign_keys").to_integer(), 1);
+  session.exec("PRAGMA foreign_keys = OFF");
+  EXPECT_EQ(session.scalar("PRAGMA foreign_keys").to_integer(), 0);
+}
+
+}  // namespace
