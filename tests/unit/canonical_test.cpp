@@ -2,14 +2,13 @@
 //
 // The canonical schema description: canonical_default() on both engines' default texts, and
 // canonical_schema_rows() / schema_fingerprint() on hand-built schema models.
-#include "schema/canonical.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "dialect/sqlite_dialect.hpp"
+#include "schema/canonical.hpp"
 
 namespace {
 
@@ -207,16 +206,16 @@ TEST(CanonicalRows, SortedByTableThenObjectType) {
   vigil::SchemaModel model;
   model.tables = {b, a};
   const auto rows = rows_of(model);
-  const std::vector<std::string> order = {"table",       "column", "primary_key", "unique",
-                                          "foreign_key", "check",  "index"};
+  const std::vector<std::string> order = {"table", "column", "primary_key", "unique",
+                                          "foreign_key", "check", "index"};
   std::vector<std::pair<std::string, std::string>> seen;
   for (const auto& r : rows) seen.emplace_back(r.table_name, r.object_type);
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"a_table", "table"},  {"a_table", "column"},      {"a_table", "column"},
-      {"a_table", "column"}, {"a_table", "primary_key"}, {"a_table", "unique"},
-      {"a_table", "check"},  {"b_table", "table"},       {"b_table", "column"},
-      {"b_table", "column"}, {"b_table", "column"},      {"b_table", "primary_key"},
-      {"b_table", "unique"}, {"b_table", "foreign_key"}, {"b_table", "check"},
+      {"a_table", "table"},      {"a_table", "column"},      {"a_table", "column"},
+      {"a_table", "column"},     {"a_table", "primary_key"}, {"a_table", "unique"},
+      {"a_table", "check"},      {"b_table", "table"},       {"b_table", "column"},
+      {"b_table", "column"},     {"b_table", "column"},      {"b_table", "primary_key"},
+      {"b_table", "unique"},     {"b_table", "foreign_key"}, {"b_table", "check"},
       {"b_table", "index"}};
   EXPECT_EQ(seen, expected);
 }
@@ -229,8 +228,7 @@ TEST(CanonicalRows, ColumnsInOrdinalOrderEvenBeyondNine) {
   model.tables = {t};
   const auto rows = rows_of(model);
   ASSERT_EQ(rows.size(), 13u);
-  for (int i = 1; i <= 12; ++i)
-    EXPECT_EQ(rows[static_cast<std::size_t>(i)].name, "c" + std::to_string(i));
+  for (int i = 1; i <= 12; ++i) EXPECT_EQ(rows[static_cast<std::size_t>(i)].name, "c" + std::to_string(i));
 }
 
 TEST(CanonicalRows, NonDefaultSchemaIsShownQualified) {
@@ -306,15 +304,17 @@ TEST(SchemaFingerprint, IndependentOfEngineSpellingsAndConstraintNames) {
   p.checks[0].expression = "(length((name)::text) > 0)";
   vigil::Table v = videos();
   v.foreign_keys[0].name = "videos_project_id_fkey";
-  v.indexes[0].definition =
-      "CREATE INDEX videos_project_idx ON public.videos USING btree (project_id)";
+  v.indexes[0].definition = "CREATE INDEX videos_project_idx ON public.videos USING btree (project_id)";
   vigil::SchemaModel pg_model;
   pg_model.tables = {v, p};
 
+
   // A serial's nextval() default is an "expression": not the same as SQLite's rowid alias.
-  EXPECT_NE(fingerprint_of(pg_model), fingerprint_of(sqlite_model));
+  EXPECT_NE(fingerprint_of(pg_model),
+            fingerprint_of(sqlite_model));
   pg_model.tables[1].columns[0].default_expr = "";  // tables[1] is p
-  EXPECT_EQ(fingerprint_of(pg_model), fingerprint_of(sqlite_model));
+  EXPECT_EQ(fingerprint_of(pg_model),
+            fingerprint_of(sqlite_model));
 }
 
 class FingerprintChange : public ::testing::Test {

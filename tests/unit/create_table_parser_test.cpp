@@ -2,12 +2,12 @@
 //
 // vigil::parse_create_table and referenced_columns: what SQLite keeps only in a table's
 // CREATE TABLE text (CHECK constraints, AUTOINCREMENT).
-#include "schema/create_table_parser.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "schema/create_table_parser.hpp"
 
 namespace {
 
@@ -17,8 +17,7 @@ using Names = std::vector<std::string>;
 
 TEST(ParseCreateTable, ColumnAndTableLevelChecks) {
   const auto parsed = parse_create_table(
-      "CREATE TABLE t (a INTEGER CHECK (a > 0), b TEXT NOT NULL, c REAL, CHECK (b <> '' AND c < "
-      "1))",
+      "CREATE TABLE t (a INTEGER CHECK (a > 0), b TEXT NOT NULL, c REAL, CHECK (b <> '' AND c < 1))",
       {"a", "b", "c"});
   ASSERT_EQ(parsed.checks.size(), 2u);
   EXPECT_EQ(parsed.checks[0].name, "");
@@ -102,8 +101,8 @@ TEST(ParseCreateTable, CommentsInsideTheDdl) {
 }
 
 TEST(ParseCreateTable, ExpressionKeepsUserTextAndIsTrimmed) {
-  const auto parsed =
-      parse_create_table("CREATE TABLE t (a INT,\n  CHECK (\n    a   >  0\n  )\n)", {"a"});
+  const auto parsed = parse_create_table(
+      "CREATE TABLE t (a INT,\n  CHECK (\n    a   >  0\n  )\n)", {"a"});
   ASSERT_EQ(parsed.checks.size(), 1u);
   EXPECT_EQ(parsed.checks[0].expression, "a   >  0");
 }
@@ -118,8 +117,8 @@ TEST(ParseCreateTable, AutoincrementColumnDetected) {
       "CREATE TABLE t (\"Event Id\" INTEGER PRIMARY KEY AUTOINCREMENT)", {"Event Id"});
   EXPECT_EQ(quoted.autoincrement_column, "Event Id");
 
-  const auto none =
-      parse_create_table("CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT)", {"id", "n"});
+  const auto none = parse_create_table("CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT)",
+                                       {"id", "n"});
   EXPECT_EQ(none.autoincrement_column, "");
 }
 

@@ -3,13 +3,13 @@
 // The one table that maps core error codes to engine error classes (common/vigil/error.cpp):
 // every code gives the SQLSTATE documented in error.hpp and the SQLite result code of
 // <sqlite3.h>, and vigil::Error keeps its code, message and hint.
-#include "vigil/error.hpp"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <set>
 #include <string>
+
+#include "vigil/error.hpp"
 
 namespace {
 

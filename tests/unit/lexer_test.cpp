@@ -1,19 +1,19 @@
 // tests/unit/lexer_test.cpp
 //
 // vigil::sql::tokenize and identifier_value on the token forms of both engines.
-#include "sql/lexer.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sql/lexer.hpp"
+
 namespace {
 
 using vigil::sql::Token;
-using vigil::sql::tokenize;
 using vigil::sql::TokenKind;
+using vigil::sql::tokenize;
 
 using Pair = std::pair<TokenKind, std::string>;
 
@@ -41,8 +41,8 @@ TEST(Lexer, SimpleStatementWithOffsets) {
   const auto tokens = tokenize("SELECT a, b FROM t;");
   ASSERT_EQ(tokens.size(), 7u);
   EXPECT_EQ(lex("SELECT a, b FROM t;"),
-            (std::vector<Pair>{
-                {W, "SELECT"}, {W, "a"}, {U, ","}, {W, "b"}, {W, "FROM"}, {W, "t"}, {U, ";"}}));
+            (std::vector<Pair>{{W, "SELECT"}, {W, "a"}, {U, ","}, {W, "b"}, {W, "FROM"}, {W, "t"},
+                               {U, ";"}}));
   EXPECT_EQ(tokens[0].offset, 0u);
   EXPECT_EQ(tokens[1].offset, 7u);
   EXPECT_EQ(tokens[2].offset, 8u);
@@ -108,22 +108,20 @@ TEST(Lexer, QuotedNameIsNotAWord) {
 }
 
 TEST(Lexer, Numbers) {
-  EXPECT_EQ(
-      lex("1 1.5 .5 1e10 2.5E-3 0x1F 1_000"),
-      (std::vector<Pair>{
-          {N, "1"}, {N, "1.5"}, {N, ".5"}, {N, "1e10"}, {N, "2.5E-3"}, {N, "0x1F"}, {N, "1_000"}}));
+  EXPECT_EQ(lex("1 1.5 .5 1e10 2.5E-3 0x1F 1_000"),
+            (std::vector<Pair>{{N, "1"}, {N, "1.5"}, {N, ".5"}, {N, "1e10"}, {N, "2.5E-3"},
+                               {N, "0x1F"}, {N, "1_000"}}));
   // "1e" without digits: the number stops before the 'e'.
   EXPECT_EQ(lex("1e"), (std::vector<Pair>{{N, "1"}, {W, "e"}}));
   EXPECT_EQ(lex("-1"), (std::vector<Pair>{{O, "-"}, {N, "1"}}));
 }
 
 TEST(Lexer, Parameters) {
-  EXPECT_EQ(
-      lex("$1 ? ?3 :name @name $12"),
-      (std::vector<Pair>{{P, "$1"}, {P, "?"}, {P, "?3"}, {P, ":name"}, {P, "@name"}, {P, "$12"}}));
-  EXPECT_EQ(lex("a=?1,b=:b_2"),
-            (std::vector<Pair>{
-                {W, "a"}, {O, "="}, {P, "?1"}, {U, ","}, {W, "b"}, {O, "="}, {P, ":b_2"}}));
+  EXPECT_EQ(lex("$1 ? ?3 :name @name $12"),
+            (std::vector<Pair>{{P, "$1"}, {P, "?"}, {P, "?3"}, {P, ":name"}, {P, "@name"},
+                               {P, "$12"}}));
+  EXPECT_EQ(lex("a=?1,b=:b_2"), (std::vector<Pair>{{W, "a"}, {O, "="}, {P, "?1"}, {U, ","},
+                                                    {W, "b"}, {O, "="}, {P, ":b_2"}}));
 }
 
 TEST(Lexer, DoubleColonCastIsAnOperatorNotAParameter) {
@@ -141,32 +139,26 @@ TEST(Lexer, LineComments) {
 TEST(Lexer, NestedBlockComments) {
   EXPECT_EQ(lex("a /* x /* y */ z */ b"),
             (std::vector<Pair>{{W, "a"}, {C, "/* x /* y */ z */"}, {W, "b"}}));
-  EXPECT_EQ(lex("/* 'not a string */ 'is'"),
-            (std::vector<Pair>{{C, "/* 'not a string */"}, {S, "'is'"}}));
+  EXPECT_EQ(lex("/* 'not a string */ 'is'"), (std::vector<Pair>{{C, "/* 'not a string */"},
+                                                                  {S, "'is'"}}));
 }
 
 TEST(Lexer, MultiCharacterOperators) {
-  EXPECT_EQ(
-      lex("j->>'k' j->'k' a::b a<=b a>=b a<>b a!=b a||b a==b a@>b a<@b a<<b a>>b"),
-      (std::vector<Pair>{
-          {W, "j"},  {O, "->>"}, {S, "'k'"}, {W, "j"},  {O, "->"}, {S, "'k'"}, {W, "a"},  {O, "::"},
-          {W, "b"},  {W, "a"},   {O, "<="},  {W, "b"},  {W, "a"},  {O, ">="},  {W, "b"},  {W, "a"},
-          {O, "<>"}, {W, "b"},   {W, "a"},   {O, "!="}, {W, "b"},  {W, "a"},   {O, "||"}, {W, "b"},
-          {W, "a"},  {O, "=="},  {W, "b"},   {W, "a"},  {O, "@>"}, {W, "b"},   {W, "a"},  {O, "<@"},
-          {W, "b"},  {W, "a"},   {O, "<<"},  {W, "b"},  {W, "a"},  {O, ">>"},  {W, "b"}}));
+  EXPECT_EQ(lex("j->>'k' j->'k' a::b a<=b a>=b a<>b a!=b a||b a==b a@>b a<@b a<<b a>>b"),
+            (std::vector<Pair>{{W, "j"}, {O, "->>"}, {S, "'k'"}, {W, "j"}, {O, "->"},
+                               {S, "'k'"}, {W, "a"}, {O, "::"}, {W, "b"}, {W, "a"}, {O, "<="},
+                               {W, "b"}, {W, "a"}, {O, ">="}, {W, "b"}, {W, "a"}, {O, "<>"},
+                               {W, "b"}, {W, "a"}, {O, "!="}, {W, "b"}, {W, "a"}, {O, "||"},
+                               {W, "b"}, {W, "a"}, {O, "=="}, {W, "b"}, {W, "a"}, {O, "@>"},
+                               {W, "b"}, {W, "a"}, {O, "<@"}, {W, "b"}, {W, "a"}, {O, "<<"},
+                               {W, "b"}, {W, "a"}, {O, ">>"}, {W, "b"}}));
   EXPECT_EQ(lex("a<b"), (std::vector<Pair>{{W, "a"}, {O, "<"}, {W, "b"}}));
 }
 
 TEST(Lexer, Punctuation) {
-  EXPECT_EQ(lex("f(a.b,[c]);"), (std::vector<Pair>{{W, "f"},
-                                                   {U, "("},
-                                                   {W, "a"},
-                                                   {U, "."},
-                                                   {W, "b"},
-                                                   {U, ","},
-                                                   {Q, "[c]"},
-                                                   {U, ")"},
-                                                   {U, ";"}}));
+  EXPECT_EQ(lex("f(a.b,[c]);"),
+            (std::vector<Pair>{{W, "f"}, {U, "("}, {W, "a"}, {U, "."}, {W, "b"}, {U, ","},
+                               {Q, "[c]"}, {U, ")"}, {U, ";"}}));
 }
 
 TEST(Lexer, UnterminatedFormsRunToTheEnd) {

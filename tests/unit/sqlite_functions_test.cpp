@@ -144,9 +144,8 @@ TEST(SqliteFunctions, SchemaOfOneTable) {
 TEST(SqliteFunctions, SchemaOfVideosHasForeignKeyCheckAndIndex) {
   Conn c;
   c.must(kPlatform);
-  EXPECT_EQ(
-      c.value("SELECT definition FROM vigil_schema('videos') WHERE object_type = 'foreign_key'"),
-      "(project_id) references projects (id) on update no action on delete cascade");
+  EXPECT_EQ(c.value("SELECT definition FROM vigil_schema('videos') WHERE object_type = 'foreign_key'"),
+            "(project_id) references projects (id) on update no action on delete cascade");
   EXPECT_EQ(c.value("SELECT name || ' ' || engine_definition FROM vigil_schema('videos') "
                     "WHERE object_type = 'check'"),
             "(path) length(path) > 0");
@@ -213,9 +212,8 @@ TEST(SqliteFunctions, TableStatsRowCountAndIndexCount) {
   Conn c;
   c.must(kPlatform);
   c.must("INSERT INTO projects (name) VALUES ('a'), ('b'), ('c')");
-  c.must(
-      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 57) "
-      "INSERT INTO videos (project_id, path) SELECT 1, 'v' || i FROM n");
+  c.must("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 57) "
+         "INSERT INTO videos (project_id, path) SELECT 1, 'v' || i FROM n");
   const Rows rows = c.rows("SELECT table_name, row_count, index_count FROM vigil_table_stats()");
   // videos: the UNIQUE(path) constraint and videos_project_idx; the INTEGER PRIMARY KEY has no
   // index of its own.  projects: UNIQUE(name).
@@ -248,8 +246,8 @@ TEST(SqliteFunctions, TableStatsOfHostileName) {
 TEST(SqliteFunctions, UnknownTableIsAnErrorAndTheConnectionStillWorks) {
   Conn c;
   c.must(kPlatform);
-  EXPECT_TRUE(
-      contains(c.error("SELECT * FROM vigil_schema('nope')"), "table \"nope\" does not exist"));
+  EXPECT_TRUE(contains(c.error("SELECT * FROM vigil_schema('nope')"),
+                       "table \"nope\" does not exist"));
   EXPECT_EQ(c.value("SELECT vigil_version()"), "0.1.0");
   EXPECT_TRUE(contains(c.error("SELECT vigil_schema_fingerprint('nope')"),
                        "table \"nope\" does not exist"));
@@ -262,9 +260,9 @@ TEST(SqliteFunctions, UnknownTableIsAnErrorAndTheConnectionStillWorks) {
 TEST(SqliteFunctions, ScalarErrorCarriesTheMappedResultCode) {
   Conn c;
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(
-      sqlite3_prepare_v2(c.db(), "SELECT vigil_schema_fingerprint('nope')", -1, &stmt, nullptr),
-      SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(c.db(), "SELECT vigil_schema_fingerprint('nope')", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
   EXPECT_EQ(sqlite3_step(stmt), SQLITE_ERROR);  // kUndefinedTable → SQLITE_ERROR
   EXPECT_STREQ(sqlite3_errmsg(c.db()), "table \"nope\" does not exist");
   sqlite3_finalize(stmt);

@@ -129,8 +129,8 @@ TEST_F(Introspect, SchemaListsUserTablesInNameOrder) {
     EXPECT_EQ(t.kind, "table");
   }
   // Not the view, not sqlite_sequence (created by AUTOINCREMENT), not vigil_rules.
-  EXPECT_EQ(names, (Names{"detection_events", "ground_truth_objects", "projects", "test_sessions",
-                          "videos"}));
+  EXPECT_EQ(names, (Names{"detection_events", "ground_truth_objects", "projects",
+                          "test_sessions", "videos"}));
   EXPECT_EQ(count("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'"), 1);
 
   std::vector<vigil::TableRef> refs = vigil::list_user_tables(session_);
@@ -450,8 +450,7 @@ TEST_F(Introspect, HostileTableNameIsIntrospectedAndNothingIsDropped) {
 TEST_F(Introspect, AttachedDatabaseTable) {
   session_.exec("ATTACH DATABASE ':memory:' AS aux");
   session_.exec(
-      "CREATE TABLE aux.t (id INTEGER PRIMARY KEY, p INTEGER REFERENCES t, v TEXT CHECK (v <> "
-      "''))");
+      "CREATE TABLE aux.t (id INTEGER PRIMARY KEY, p INTEGER REFERENCES t, v TEXT CHECK (v <> ''))");
   session_.exec("CREATE INDEX aux.t_v ON t (v)");
 
   const vigil::Table t = vigil::introspect_table(session_, "aux.t");

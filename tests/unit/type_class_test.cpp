@@ -109,8 +109,7 @@ INSTANTIATE_TEST_SUITE_P(BothEngines, ClassifyType, ::testing::ValuesIn(kCases),
                            for (const char* p = info.param.declared; *p != '\0'; ++p) {
                              const char ch = *p;
                              const bool alnum = (ch >= 'a' && ch <= 'z') ||
-                                                (ch >= 'A' && ch <= 'Z') ||
-                                                (ch >= '0' && ch <= '9');
+                                                (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
                              name += alnum ? ch : '_';
                            }
                            return name;
