@@ -14,11 +14,13 @@ cmake --build build-asan -j2 >build-asan/build.log 2>&1 || { tail -40 build-asan
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
+# Tests that run /usr/bin/python3 or the sqlite3 shell load the instrumented extension into an
+# uninstrumented process: the sanitizer runtimes must be preloaded there.
+preload="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
 echo "==> unit tests under ASan+UBSan"
-ctest --test-dir build-asan --output-on-failure -j2 || status=1
+LD_PRELOAD="$preload" ctest --test-dir build-asan --output-on-failure -j2 || status=1
 
 echo "==> SQLite shell tests under ASan+UBSan"
-preload="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
 # The shell's own allocations at exit are not ours: leak checking stays on for the unit tests.
 LD_PRELOAD="$preload" ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 VIGIL_BUILD_DIR=build-asan \
   tests/sqlite/run.sh || status=1
