@@ -88,6 +88,26 @@ SELECT check_name, table_name, violations FROM vigil_check() WHERE check_name = 
 SELECT count(*) AS rows FROM vigil_check_rows('physical', 'scores');
 SELECT 1 AS still_working;
 
+-- unique_duplicate under invalid unique indexes with expression keys, a WHERE clause, and
+-- NULLS NOT DISTINCT (each left invalid by a failed CREATE UNIQUE INDEX CONCURRENTLY).
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, active boolean, region text, tag text);
+INSERT INTO accounts VALUES
+  (1, 'Ann@x', true, 'eu', 't1'), (2, 'ann@X', true, 'eu', 't2'),
+  (3, 'ANN@x', false, NULL, 't1'),   -- inactive: outside the partial index
+  (4, 'bob@x', true, NULL, 't1'),    -- (NULL, t1) twice: equal under NULLS NOT DISTINCT
+  (5, NULL, true, 'us', NULL), (6, NULL, true, 'us', 't3');
+\set VERBOSITY terse
+CREATE UNIQUE INDEX CONCURRENTLY accounts_email ON accounts (lower(email) DESC) WHERE active;
+CREATE UNIQUE INDEX CONCURRENTLY accounts_region ON accounts (region, tag) NULLS NOT DISTINCT;
+-- NULLs distinct (the default): (NULL, t1) twice is no duplicate, nor is anything else here
+CREATE UNIQUE INDEX CONCURRENTLY accounts_region_distinct ON accounts (region, tag);
+\set VERBOSITY default
+SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = 'accounts'::regclass ORDER BY 1;
+SELECT check_name, detail, violations, sample_keys FROM vigil_check('accounts') ORDER BY detail;
+SELECT * FROM vigil_check_rows('unique_duplicate', 'accounts') ORDER BY detail, row_key::text;
+DROP TABLE accounts;
+
 -- Cancellation: statement_timeout stops a long check, and the session goes on.
 CREATE TABLE parents (id integer PRIMARY KEY);
 CREATE TABLE children (id integer PRIMARY KEY, parent_id integer REFERENCES parents (id));

@@ -114,7 +114,10 @@ std::string PostgresDialect::indexes_sql() const {
 SELECT ic.relname::text, i.indisunique,
        CASE WHEN i.indisprimary THEN 'pk' WHEN co.contype = 'u' THEN 'u' ELSE 'c' END,
        i.indpred IS NOT NULL, i.indisvalid, k.ord - 1, a.attname::text,
-       pg_catalog.pg_get_indexdef(i.indexrelid)
+       pg_catalog.pg_get_indexdef(i.indexrelid),
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+       CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
+       i.indnullsnotdistinct
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid

@@ -69,7 +69,8 @@ std::string SqliteDialect::indexes_sql() const {
   return R"sql(
 SELECT il.name, il."unique", il.origin, il.partial, 1, ii.seqno, ii.name,
        (SELECT s.sql FROM main.sqlite_schema AS s
-        WHERE ?1 = 'main' AND s.type = 'index' AND s.name = il.name)
+        WHERE ?1 = 'main' AND s.type = 'index' AND s.name = il.name),
+       NULL, NULL, 0
 FROM pragma_index_list(?2, ?1) AS il, pragma_index_info(il.name, ?1) AS ii
 ORDER BY il.name, ii.seqno)sql";
 }
@@ -84,6 +85,19 @@ void SqliteDialect::complete_table(Session& session, Table& table) const {
   for (const auto& c : table.columns) names.push_back(c.name);
   ParsedCreateTable parsed = parse_create_table(table.create_sql, names);
   table.checks = std::move(parsed.checks);
+  // Key expressions, COLLATE clauses and WHERE clauses of indexes are only in their text.
+  for (auto& index : table.indexes) {
+    if (index.definition.empty()) continue;
+    ParsedCreateIndex parsed_index = parse_create_index(index.definition);
+    index.predicate = std::move(parsed_index.predicate);
+    if (parsed_index.key_items.size() != index.columns.size()) continue;
+    for (std::size_t i = 0; i < index.columns.size(); ++i) {
+      const std::string& item = parsed_index.key_items[i];
+      const bool plain = !index.columns[i].empty() &&
+                         (item == index.columns[i] || item == quote_identifier(index.columns[i]));
+      if (!plain) index.expressions[i] = item;
+    }
+  }
   if (!parsed.autoincrement_column.empty()) {
     for (auto& c : table.columns) {
       if (c.name == parsed.autoincrement_column ||

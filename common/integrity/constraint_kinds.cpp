@@ -264,38 +264,60 @@ class UniqueDuplicates final : public CheckKind {
   void plan(CheckContext& context, const Table& table, Probes& out) const override {
     const Dialect& d = context.session.dialect();
     for (const auto& index : table.indexes) {
-      if (!index.unique || index.partial || index.columns.empty()) continue;
+      if (!index.unique || index.columns.empty()) continue;
       if (d.enforces_valid_unique_indexes() && index.valid) continue;
-      bool expression = false;
-      for (const auto& c : index.columns) expression = expression || c.empty();
-      if (expression) continue;
+      // A partial index whose predicate, or an expression key whose text, the catalog did
+      // not give (an attached SQLite database) cannot be checked.
+      if (index.partial && index.predicate.empty()) continue;
+      bool unknown = index.expressions.size() != index.columns.size();
+      for (std::size_t i = 0; !unknown && i < index.columns.size(); ++i) {
+        unknown = index.columns[i].empty() && index.expressions[i].empty();
+      }
+      if (unknown) continue;
 
+      // Each key term twice: over the table aliased c (outer) and unaliased (the grouping).
+      // An expression is written unqualified in both: the grouped side's columns are called
+      // vigil_k<n> and vigil_n, so its column names can only mean c's.
       const RowIdentity id = row_identity(d, table, "c.");
       std::string values;
       std::string inner;
+      std::string grouped;
       std::string not_null;
       std::string join;
+      const std::vector<std::string> labels = index_key_labels(index);
       for (std::size_t i = 0; i < index.columns.size(); ++i) {
-        const std::string q = d.quote_identifier(index.columns[i]);
-        values += fmt::format("{}c.{}", i > 0 ? ", " : "", q);
-        inner += fmt::format("{}{}", i > 0 ? ", " : "", q);
-        not_null += fmt::format("{}{} IS NOT NULL", i > 0 ? " AND " : "", q);
-        join += fmt::format("{0}c.{1} = d.{1}", i > 0 ? " AND " : "", q);
+        const bool expression = !index.expressions[i].empty();
+        const std::string term =
+            expression ? "(" + index.expressions[i] + ")" : d.quote_identifier(index.columns[i]);
+        const std::string outer = expression ? term : "c." + term;
+        const std::string sep = i > 0 ? ", " : "";
+        values += sep + outer;
+        inner += fmt::format("{}{} AS vigil_k{}", sep, term, i + 1);
+        grouped += sep + term;
+        not_null += fmt::format(" AND {} IS NOT NULL", term);
+        join += fmt::format("{}{} {} d.vigil_k{}", i > 0 ? " AND " : "", outer,
+                            index.nulls_not_distinct ? "IS NOT DISTINCT FROM" : "=", i + 1);
       }
+      // NULLS NOT DISTINCT: NULL keys are equal, so they are grouped like any value.
+      std::string filter = index.predicate.empty() ? "1 = 1" : "(" + index.predicate + ")";
+      if (!index.nulls_not_distinct) filter += not_null;
       const std::string source = d.table_source(table.ref, table.kind);
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;
       probe->sql = fmt::format(
           "SELECT {0} FROM {1} AS c JOIN (SELECT {2}, count(*) AS vigil_n FROM {1} WHERE {3} "
-          "GROUP BY {2} HAVING count(*) > 1) AS d ON {4}",
-          select_list(id.select, values + ", d.vigil_n"), source, inner, not_null, join);
+          "GROUP BY {4} HAVING count(*) > 1) AS d ON {5}{6}",
+          select_list(id.select, values + ", d.vigil_n"), source, inner, filter, grouped, join,
+          index.predicate.empty() ? "" : " WHERE (" + index.predicate + ")");
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
       probe->extra_count = index.columns.size() + 1;
       std::string what = index.origin == IndexOrigin::kPrimaryKey         ? "primary key "
                          : index.origin == IndexOrigin::kUniqueConstraint ? "unique constraint "
                                                                           : "unique index ";
-      what += index.name + " " + column_list(index.columns);
+      what += index.name + " " + column_list(labels);
+      if (!index.predicate.empty()) what += " WHERE " + index.predicate;
+      if (index.nulls_not_distinct) what += " NULLS NOT DISTINCT";
       Subject subject;
       subject.check_name = "unique_duplicate";
       subject.severity = Severity::kError;
@@ -303,9 +325,8 @@ class UniqueDuplicates final : public CheckKind {
       subject.detail =
           what + (index.valid ? "" : ", an index that is not valid") + ": rows share their key";
       probe->subjects_.push_back(std::move(subject));
-      const std::vector<std::string> columns = index.columns;
-      probe->row_detail = [columns, what](std::size_t, const Row& extra) {
-        return fmt::format("{} is shared by {} rows under {}", detail_tuple(columns, extra),
+      probe->row_detail = [labels, what](std::size_t, const Row& extra) {
+        return fmt::format("{} is shared by {} rows under {}", detail_tuple(labels, extra),
                            extra.back().to_integer(), what);
       };
       out.push_back(std::move(probe));

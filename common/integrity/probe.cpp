@@ -172,6 +172,15 @@ std::string column_list(const std::vector<std::string>& names) {
   return out + ")";
 }
 
+std::vector<std::string> index_key_labels(const Index& index) {
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < index.columns.size(); ++i) {
+    const bool expression = i < index.expressions.size() && !index.expressions[i].empty();
+    labels.push_back(expression ? index.expressions[i] : index.columns[i]);
+  }
+  return labels;
+}
+
 std::string detail_tuple(const std::vector<std::string>& names, const Row& values,
                          std::size_t first) {
   std::string out = column_list(names) + "=(";

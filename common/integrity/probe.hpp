@@ -118,6 +118,9 @@ std::string detail_tuple(const std::vector<std::string>& names, const Row& value
                          std::size_t first = 0);
 // "(a, b)"
 std::string column_list(const std::vector<std::string>& names);
+
+// An index's key as people read it: each column's name, or its expression's text.
+std::vector<std::string> index_key_labels(const Index& index);
 // Orders values as SQLite does: NULL < numbers < text < blob; numbers by value, text and
 // blobs by bytes.  Returns <0, 0, >0.
 int compare_values(const Value& a, const Value& b);

@@ -79,7 +79,7 @@ class InvalidIndexes final : public CheckKind {
       Subject subject;
       subject.check_name = "invalid_index";
       subject.severity = Severity::kWarning;
-      subject.detail = "index " + index.name + " " + column_list(index.columns) +
+      subject.detail = "index " + index.name + " " + column_list(index_key_labels(index)) +
                        " is not valid (a failed CREATE INDEX CONCURRENTLY?): queries do not use "
                        "it" +
                        (index.unique ? " and it enforces no uniqueness" : "") +

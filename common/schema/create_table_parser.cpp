@@ -135,6 +135,45 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
   return out;
 }
 
+ParsedCreateIndex parse_create_index(std::string_view create_sql) {
+  ParsedCreateIndex out;
+  std::vector<Token> tokens;
+  for (const auto& t : sql::tokenize(create_sql)) {
+    if (t.kind != TokenKind::kComment) tokens.push_back(t);
+  }
+  // The key list is the first parenthesised group after ON.
+  std::size_t on = 0;
+  while (on < tokens.size() && !tokens[on].is_word("ON")) ++on;
+  std::size_t open = on;
+  while (open < tokens.size() && !tokens[open].is_punct('(')) ++open;
+  if (open >= tokens.size()) return out;
+  const std::size_t close = matching_paren(tokens, open);
+  if (close == kUnterminated) return out;
+  auto text = [&](std::size_t from, std::size_t to) {  // tokens [from, to), as written
+    const std::size_t begin = tokens[from].offset;
+    const std::size_t end = tokens[to - 1].offset + tokens[to - 1].text.size();
+    return std::string(create_sql.substr(begin, end - begin));
+  };
+  std::size_t start = open + 1;
+  int depth = 0;
+  for (std::size_t i = open + 1; i < close; ++i) {
+    if (tokens[i].is_punct('(')) ++depth;
+    if (tokens[i].is_punct(')')) --depth;
+    const bool end_of_item = (depth == 0 && tokens[i].is_punct(',')) || i == close - 1;
+    if (!end_of_item) continue;
+    std::size_t to = i;  // the ',' or the closing ')'
+    if (to > start && (tokens[to - 1].is_word("ASC") || tokens[to - 1].is_word("DESC"))) --to;
+    if (to > start) out.key_items.push_back(text(start, to));
+    start = i + 1;
+  }
+  if (close < tokens.size() && tokens[close].is_word("WHERE") && close + 1 < tokens.size()) {
+    std::size_t to = tokens.size();
+    if (tokens[to - 1].is_punct(';')) --to;
+    if (to > close + 1) out.predicate = text(close + 1, to);
+  }
+  return out;
+}
+
 }  // namespace vigil
 
 #include "vigil/no_host_headers.hpp"

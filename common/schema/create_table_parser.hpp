@@ -27,4 +27,16 @@ ParsedCreateTable parse_create_table(std::string_view create_sql,
 std::vector<std::string> referenced_columns(std::string_view expression,
                                             const std::vector<std::string>& column_names);
 
+struct ParsedCreateIndex {
+  // One per key item of the index, as written, without a trailing ASC / DESC: `lower(name)`,
+  // `"x" COLLATE NOCASE`, `y`.
+  std::vector<std::string> key_items;
+  std::string predicate;  // the text after the top-level WHERE, "" when the index has none
+};
+
+// SQLite keeps an index's key expressions and its WHERE clause only in the CREATE INDEX text:
+// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] name ON table (item, ...) [WHERE expr]`.  Never fails:
+// text that is not shaped like that gives no items.
+ParsedCreateIndex parse_create_index(std::string_view create_sql);
+
 }  // namespace vigil

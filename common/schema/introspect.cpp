@@ -158,9 +158,12 @@ Table load(Session& session, const Found& found) {
         index.partial = cursor->get(3).to_bool();
         index.valid = cursor->get(4).to_bool();
         index.definition = cursor->get(7).to_text();
+        index.predicate = cursor->get(8).to_text();
+        index.nulls_not_distinct = cursor->get(10).to_bool();
         table.indexes.push_back(std::move(index));
       }
       table.indexes.back().columns.push_back(cursor->get(6).to_text());
+      table.indexes.back().expressions.push_back(cursor->get(9).to_text());
     }
   }
 

@@ -69,7 +69,13 @@ struct Index {
   bool partial = false;
   bool valid = true;
   std::vector<std::string> columns;  // "" stands for an expression
-  std::string definition;            // engine text (CREATE INDEX ...), may be ""
+  // Parallel to `columns`: the key expression's text, in the engine's SQL, where columns[i] is
+  // "" (PostgreSQL: pg_get_indexdef(index, i, true); SQLite: cut from the CREATE INDEX text,
+  // with its COLLATE); "" for a plain column, and "" where it could not be found.
+  std::vector<std::string> expressions;
+  std::string predicate;            // a partial index's WHERE expression; "" when not known
+  bool nulls_not_distinct = false;  // PostgreSQL 15 NULLS NOT DISTINCT
+  std::string definition;           // engine text (CREATE INDEX ...), may be ""
 };
 
 struct CheckConstraint {

@@ -2,12 +2,12 @@
 //
 // vigil::parse_create_table and referenced_columns: what SQLite keeps only in a table's
 // CREATE TABLE text (CHECK constraints, AUTOINCREMENT).
+#include "schema/create_table_parser.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "schema/create_table_parser.hpp"
 
 namespace {
 
@@ -17,7 +17,8 @@ using Names = std::vector<std::string>;
 
 TEST(ParseCreateTable, ColumnAndTableLevelChecks) {
   const auto parsed = parse_create_table(
-      "CREATE TABLE t (a INTEGER CHECK (a > 0), b TEXT NOT NULL, c REAL, CHECK (b <> '' AND c < 1))",
+      "CREATE TABLE t (a INTEGER CHECK (a > 0), b TEXT NOT NULL, c REAL, CHECK (b <> '' AND c < "
+      "1))",
       {"a", "b", "c"});
   ASSERT_EQ(parsed.checks.size(), 2u);
   EXPECT_EQ(parsed.checks[0].name, "");
@@ -101,8 +102,8 @@ TEST(ParseCreateTable, CommentsInsideTheDdl) {
 }
 
 TEST(ParseCreateTable, ExpressionKeepsUserTextAndIsTrimmed) {
-  const auto parsed = parse_create_table(
-      "CREATE TABLE t (a INT,\n  CHECK (\n    a   >  0\n  )\n)", {"a"});
+  const auto parsed =
+      parse_create_table("CREATE TABLE t (a INT,\n  CHECK (\n    a   >  0\n  )\n)", {"a"});
   ASSERT_EQ(parsed.checks.size(), 1u);
   EXPECT_EQ(parsed.checks[0].expression, "a   >  0");
 }
@@ -117,8 +118,8 @@ TEST(ParseCreateTable, AutoincrementColumnDetected) {
       "CREATE TABLE t (\"Event Id\" INTEGER PRIMARY KEY AUTOINCREMENT)", {"Event Id"});
   EXPECT_EQ(quoted.autoincrement_column, "Event Id");
 
-  const auto none = parse_create_table("CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT)",
-                                       {"id", "n"});
+  const auto none =
+      parse_create_table("CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT)", {"id", "n"});
   EXPECT_EQ(none.autoincrement_column, "");
 }
 
@@ -207,3 +208,24 @@ TEST(ReferencedColumns, QuotedIdentifiersOfEveryStyle) {
 }
 
 }  // namespace
+
+TEST(ParseCreateIndex, KeyItemsWithoutDirectionAndThePredicate) {
+  const auto parsed = vigil::parse_create_index(
+      "CREATE UNIQUE INDEX IF NOT EXISTS \"i (x)\" ON \"t(1)\" (lower(a, ','), b COLLATE NOCASE "
+      "DESC, \"c d\" ASC) WHERE (a > 0 AND f(b, c)) ;");
+  ASSERT_EQ(parsed.key_items.size(), 3U);
+  EXPECT_EQ(parsed.key_items[0], "lower(a, ',')");
+  EXPECT_EQ(parsed.key_items[1], "b COLLATE NOCASE");
+  EXPECT_EQ(parsed.key_items[2], "\"c d\"");
+  EXPECT_EQ(parsed.predicate, "(a > 0 AND f(b, c))");
+}
+
+TEST(ParseCreateIndex, NoPredicateAndMalformedText) {
+  const auto plain = vigil::parse_create_index("CREATE INDEX i ON t (x)");
+  ASSERT_EQ(plain.key_items.size(), 1U);
+  EXPECT_EQ(plain.key_items[0], "x");
+  EXPECT_EQ(plain.predicate, "");
+  EXPECT_TRUE(vigil::parse_create_index("CREATE INDEX i ON t (x").key_items.empty());
+  EXPECT_TRUE(vigil::parse_create_index("").key_items.empty());
+  EXPECT_TRUE(vigil::parse_create_index("CREATE INDEX i ON t () WHERE").predicate.empty());
+}
