@@ -12,6 +12,11 @@
 #   DEMO_SEED=7 make demo       another seed: other rows, other defective rows, the same counts
 #   DEMO_SKIP_BUILD=1           use build/vigil.so (and the installed PostgreSQL extension) as is
 #   DEMO_DB=/tmp/x.db           the SQLite database (default ./demo.db; the backup goes beside it)
+#   DEMO_PG_EXISTING=1          PostgreSQL: no cluster of its own; use the one the PG* variables
+#                               reach (it needs shared_preload_libraries = 'vigil'), in a database
+#                               vigil_demo_<pid> dropped at the end (tests/demo/run.sh)
+#   DEMO_OUT=dir                also write the schema fingerprint and the generated data's
+#                               checksums there (tests/demo/run.sh compares the two engines)
 #
 # The story: migrations (vigil_migration_add, vigil_migrate, a rollback and re-apply), the
 # generated data and its checksums (equal on both engines for the same seed and scale), the
@@ -86,17 +91,26 @@ case "$ENGINE" in
       make --no-print-directory -j2 >build.log 2>&1 && make --no-print-directory install >>build.log 2>&1 ||
         { tail -30 build.log; exit 1; }
     fi
-    export VIGIL_PG_PORT=${VIGIL_PG_PORT:-55440}
-    # --preload: vigil's query statistics live in shared memory (shared_preload_libraries).
-    scripts/pg-cluster.sh start --preload
-    trap 'scripts/pg-cluster.sh stop' EXIT
-    eval "$(scripts/pg-cluster.sh env)"
-    createdb vigil_demo
-    export PGDATABASE=vigil_demo PGTZ=UTC PGOPTIONS="-c client_min_messages=warning"
+    PGDB=vigil_demo
+    if [ -n "${DEMO_PG_EXISTING:-}" ]; then
+      PGDB=vigil_demo_$$
+      cleanup_pg() { dropdb --if-exists "${PGDB}_restored"; dropdb --if-exists "$PGDB"; }
+    else
+      export VIGIL_PG_PORT=${VIGIL_PG_PORT:-55440}
+      # --preload: vigil's query statistics live in shared memory (shared_preload_libraries).
+      scripts/pg-cluster.sh start --preload
+      cleanup_pg() { scripts/pg-cluster.sh stop; }
+      trap cleanup_pg EXIT
+      eval "$(scripts/pg-cluster.sh env)"
+    fi
+    export PGTZ=UTC PGOPTIONS="-c client_min_messages=warning"
+    createdb "$PGDB"
+    export PGDATABASE=$PGDB
+    trap cleanup_pg EXIT
     psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION vigil" -c "CREATE EXTENSION amcheck"
-    echo "PostgreSQL 15 cluster on $PGHOST, port $PGPORT, database vigil_demo (amcheck for the physical check)"
-    DB="postgresql:///vigil_demo?host=$PGHOST&port=$PGPORT (removed at the end)"
-    BACKUP=$ROOT/build/demo-pg_dump.custom
+    echo "PostgreSQL 15 on $PGHOST, port $PGPORT, database $PGDB (amcheck for the physical check)"
+    DB="postgresql:///$PGDB?host=$PGHOST&port=$PGPORT (removed at the end)"
+    BACKUP=${DEMO_OUT:-$ROOT/build}/demo-pg_dump.custom
     show() { psql -X -q -v ON_ERROR_STOP=1 -P pager=off -c "$1"; }
     value() { psql -X -q -v ON_ERROR_STOP=1 -At -F '|' -c "$1"; }
     run_file() { psql -X -q -v ON_ERROR_STOP=1 -f "$1"; }
@@ -110,7 +124,8 @@ case "$ENGINE" in
 esac
 START=$(date +%s%N)
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"; [ "$ENGINE" = postgres ] && scripts/pg-cluster.sh stop || true' EXIT
+trap 'rm -rf "$TMP"; if [ "$ENGINE" = postgres ]; then cleanup_pg; fi' EXIT
+if [ -n "${DEMO_OUT:-}" ]; then mkdir -p "$DEMO_OUT"; fi
 
 # The parameters of the generator and of the defects, as a temp table for the files that need it.
 params() {
@@ -145,6 +160,7 @@ show "SELECT version, name, status FROM vigil_migrate();"
 show "SELECT version, name, state, checksum_ok, drift FROM vigil_migration_status();"
 FINGERPRINT=$(value "SELECT vigil_schema_fingerprint();")
 echo "vigil_schema_fingerprint(): $FINGERPRINT  (the same on SQLite and PostgreSQL)"
+if [ -n "${DEMO_OUT:-}" ]; then echo "$FINGERPRINT" >"$DEMO_OUT/$ENGINE.fingerprint"; fi
 
 # ---------------------------------------------------------------------------------------------
 heading "2. data: seed $SEED, $VIDEOS videos ($GENERATE)"
@@ -153,6 +169,7 @@ show "SELECT table_name, row_count FROM vigil_table_stats() ORDER BY table_name;
 heading "vigil_checksums() of the generated data: the same on SQLite and PostgreSQL"
 show "SELECT table_name, row_count, checksum FROM vigil_checksums();"
 value "SELECT table_name, checksum FROM vigil_checksums();" >"$TMP/generated.checksums"
+if [ -n "${DEMO_OUT:-}" ]; then cp "$TMP/generated.checksums" "$DEMO_OUT/$ENGINE.checksums"; fi
 
 # ---------------------------------------------------------------------------------------------
 heading "3. the platform's rules ($EX/rules.sql)"
@@ -259,14 +276,14 @@ else
   # vigil_backup is SQLite's (docs/checksums.md): PostgreSQL has pg_dump and pg_basebackup.
   # Verified the same way: restore the dump, compare vigil_checksums() of both databases.
   value "SELECT vigil_backup('$BACKUP');" 2>&1 | sed 's/^/vigil_backup on PostgreSQL: /' || true
-  mkdir -p build
-  pg_dump -Fc -f "$BACKUP" vigil_demo
-  createdb vigil_demo_restored
-  pg_restore -d vigil_demo_restored "$BACKUP"
+  mkdir -p "$(dirname "$BACKUP")"
+  pg_dump -Fc -f "$BACKUP" "$PGDB"
+  createdb "${PGDB}_restored"
+  pg_restore -d "${PGDB}_restored" "$BACKUP"
   value "SELECT table_name, row_count, checksum FROM vigil_checksums();" >"$TMP/a"
-  PGDATABASE=vigil_demo_restored value "SELECT table_name, row_count, checksum FROM vigil_checksums();" >"$TMP/b"
+  PGDATABASE=${PGDB}_restored value "SELECT table_name, row_count, checksum FROM vigil_checksums();" >"$TMP/b"
   diff "$TMP/a" "$TMP/b" >/dev/null || fail "the restored dump has other checksums"
-  echo "pg_dump -Fc: $BACKUP ($(stat -c %s "$BACKUP") bytes), restored into vigil_demo_restored:"
+  echo "pg_dump -Fc: $BACKUP ($(stat -c %s "$BACKUP") bytes), restored into ${PGDB}_restored:"
   echo "vigil_checksums() equal in both databases ($(wc -l <"$TMP/a") tables): verified"
 fi
 
