@@ -88,8 +88,10 @@ case "$ENGINE" in
     if [ -z "${DEMO_SKIP_BUILD:-}" ]; then
       scripts/install-deps.sh all
       heading "build"
-      make --no-print-directory -j2 >build.log 2>&1 && make --no-print-directory install >>build.log 2>&1 ||
-        { tail -30 build.log; exit 1; }
+      if ! { make --no-print-directory -j2 >build.log 2>&1 && make --no-print-directory install >>build.log 2>&1; }; then
+        tail -30 build.log
+        exit 1
+      fi
     fi
     PGDB=vigil_demo
     if [ -n "${DEMO_PG_EXISTING:-}" ]; then

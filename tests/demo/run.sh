@@ -12,7 +12,7 @@
 #  4. PostgreSQL: the demo again; the same fingerprint and the same checksums of the generated
 #     data as SQLite for the same seed and scale; schema.postgres.sql's fingerprint too.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$(pwd)
 OUT=$ROOT/build/demo-test
 rm -rf "$OUT"
