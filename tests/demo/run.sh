@@ -36,6 +36,17 @@ found_all() { grep -q "every planted defect was found: 54 rows in 12 findings" "
 if demo sqlite 42 "$OUT/s42"; then ok "demo sqlite (seed 42)"; else bad "demo sqlite (seed 42)"; tail -30 "$OUT/s42/sqlite.out"; fi
 check "sqlite: planted defects found" found_all "$OUT/s42/sqlite.out"
 check "sqlite: backup verified" test -s "$OUT/s42/demo-backup.db"
+# The database the demo leaves, read on its own: the planted defects (or, once vigil_repair
+# exists and the demo has repaired them, none).
+if [ "$(sq "$OUT/s42/demo.db" "SELECT count(*) FROM vigil_functions() WHERE name = 'vigil_repair';")" = 1 ]; then
+  check "sqlite: no findings left after the repair" \
+    test "$(sq "$OUT/s42/demo.db" "SELECT count(*) FROM vigil_check() WHERE severity <> 'info';")" = 0
+else
+  check "sqlite: demo.db holds the 12 planted findings, 54 rows" \
+    test "$(sq "$OUT/s42/demo.db" "SELECT count(*) || ' ' || sum(violations) FROM vigil_check();")" = "12 54"
+fi
+check "the demo refuses a scale too small for the defects" \
+  bash -c 'DEMO_SKIP_BUILD=1 DEMO_VIDEOS=5 scripts/demo.sh >/dev/null 2>&1; [ $? = 2 ]'
 # 2. another seed
 if demo sqlite 7 "$OUT/s7"; then ok "demo sqlite (seed 7)"; else bad "demo sqlite (seed 7)"; tail -30 "$OUT/s7/sqlite.out"; fi
 check "sqlite seed 7: planted defects found" found_all "$OUT/s7/sqlite.out"
