@@ -265,6 +265,10 @@ echo "$(grep -c '^SELECT' "$EX/demo/workload.sql") statements of 12 shapes: each
 # ---------------------------------------------------------------------------------------------
 heading "8. vigil_health()"
 show "SELECT metric, value, threshold, status, message FROM vigil_health();"
+heading "vigil_optimize(): advice (a dry run; every foreign key already has its index)"
+show "SELECT action, target, reason FROM vigil_optimize();"
+n=$(value "SELECT count(*) FROM vigil_optimize() WHERE action IN ('create_index', 'drop_index');")
+[ "$n" = 0 ] || fail "vigil_optimize() asks for $n index changes: migration 7 should have every index the platform needs"
 
 # ---------------------------------------------------------------------------------------------
 heading "9. vigil_checksums()"
