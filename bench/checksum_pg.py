@@ -39,8 +39,8 @@ def main() -> None:
         with psycopg.connect(dbname=DB, autocommit=True) as con:
             con.execute("CREATE EXTENSION vigil")
             con.execute((REPO / "examples/validation_platform/schema.postgres.sql").read_text())
-            con.execute(f"CREATE TEMP TABLE gen_params AS SELECT {rows // per_video} AS videos, "
-                        f"{per_video} AS detections_per_video")
+            con.execute(f"CREATE TEMP TABLE gen_params AS SELECT 42 AS seed, {rows // per_video} AS videos, "
+                        f"{per_video} AS detections_per_video, 10 AS annotations_per_video")
             started = time.perf_counter()
             con.execute((REPO / "examples/validation_platform/generate.postgres.sql").read_text())
             con.execute("VACUUM ANALYZE")

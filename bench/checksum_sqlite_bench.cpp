@@ -127,8 +127,8 @@ int main(int argc, char** argv) {
   sqlite3_vigil_init(db, &err, nullptr);
   const auto load0 = std::chrono::steady_clock::now();
   exec(db, read_text(repo / "examples/validation_platform/schema.sqlite.sql"));
-  exec(db, "CREATE TEMP TABLE gen_params AS SELECT " + std::to_string(rows / 50) +
-               " AS videos, 50 AS detections_per_video");
+  exec(db, "CREATE TEMP TABLE gen_params AS SELECT 42 AS seed, " + std::to_string(rows / 50) +
+               " AS videos, 50 AS detections_per_video, 10 AS annotations_per_video");
   exec(db, "BEGIN");
   exec(db, read_text(repo / "examples/validation_platform/generate.sqlite.sql"));
   exec(db, "COMMIT");

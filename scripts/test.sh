@@ -52,6 +52,7 @@ clients() {
    node side_by_side.js)
 }
 suite "client examples (Python, Node.js)" clients
+suite "demo (validation platform, small scale, both engines)" tests/demo/run.sh
 suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
   /usr/bin/python3 tests/monitoring/run.py
 suite "PostgreSQL cancellation and heap corruption (amcheck)" /usr/bin/python3 tests/pg_physical/run.py

@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'validation_platform');
 const VIDEOS = 40;
 const read = (name) => fs.readFileSync(path.join(EXAMPLE, name), 'utf8');
-const params = `CREATE TEMP TABLE gen_params AS SELECT ${VIDEOS} AS videos, 5 AS detections_per_video;`;
+const params = `CREATE TEMP TABLE gen_params AS SELECT 42 AS seed, ${VIDEOS} AS videos, 5 AS detections_per_video, 10 AS annotations_per_video;`;
 
 // pg returns bigint as text and booleans as true/false; SQLite gives numbers and 0/1.
 const normalise = (rows) =>

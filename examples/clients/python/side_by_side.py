@@ -35,7 +35,7 @@ def sqlite_connection(path):
     con.enable_load_extension(False)  # SQL itself may not load extensions
     con.executescript(read("schema.sqlite.sql"))
     con.executescript(
-        f"CREATE TEMP TABLE gen_params AS SELECT {VIDEOS} AS videos, 5 AS detections_per_video;"
+        f"CREATE TEMP TABLE gen_params AS SELECT 42 AS seed, {VIDEOS} AS videos, 5 AS detections_per_video, 10 AS annotations_per_video;"
         + read("generate.sqlite.sql"))
     con.commit()
     return con
@@ -49,7 +49,7 @@ def postgres_connection(dbname):
     con.execute("CREATE EXTENSION vigil")
     con.execute(read("schema.postgres.sql"))
     con.execute(
-        f"CREATE TEMP TABLE gen_params AS SELECT {VIDEOS} AS videos, 5 AS detections_per_video;"
+        f"CREATE TEMP TABLE gen_params AS SELECT 42 AS seed, {VIDEOS} AS videos, 5 AS detections_per_video, 10 AS annotations_per_video;"
         + read("generate.postgres.sql"))
     return con
 
