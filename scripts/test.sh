@@ -57,6 +57,7 @@ suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
   /usr/bin/python3 tests/monitoring/run.py
 suite "PostgreSQL cancellation and heap corruption (amcheck)" /usr/bin/python3 tests/pg_physical/run.py
 suite "primary and hot standby" tests/replica/run.sh
+suite "docs: every function has a reference entry" scripts/check-docs.sh
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
 suite "fuzz (10 s per target)" scripts/fuzz.sh 10
 
