@@ -597,31 +597,18 @@ class Repairer {
   void repair_sequences(const Table& table) {
     for (const auto& column : table.columns) {
       if (!column.identity || column.sequence.empty()) continue;
-      const Params who{Value::text(column.sequence), Value::text(table.ref.name)};
-      auto state = session_.query(d_.sequence_state_sql(table.ref), who);
-      if (!state->next() || state->get(0).is_null()) continue;
-      const bool descending = state->get(1).to_integer() < 0;
+      std::optional<SequenceGap> gap = sequence_gap(table, column);
+      if (!gap) continue;
       if (!dry_ && !d_.lock_table_sql(table.ref).empty()) {
+        // Under the lock no insert can take a value or add a row: read both again.
         session_.exec(d_.lock_table_sql(table.ref));
-        // Read again under the lock: inserts before it may have moved the sequence.
-        state = session_.query(d_.sequence_state_sql(table.ref), who);
-        if (!state->next() || state->get(0).is_null()) continue;
-      }
-      const std::int64_t next = state->get(0).to_integer();
-      const Value extreme = session_.scalar(
-          fmt::format("SELECT {}({}) FROM {}", descending ? "min" : "max",
-                      d_.quote_identifier(column.name), d_.table_source(table.ref, table.kind)));
-      if (extreme.is_null()) continue;
-      const std::int64_t value = extreme.to_integer();
-      if (descending ? value < next : value > next - 1) {
-        // behind: the next value is at or past a stored one
-      } else {
-        continue;
+        gap = sequence_gap(table, column);
+        if (!gap) continue;
       }
       if (!dry_) {
-        session_.exec(
-            d_.advance_sequence_sql(),
-            {Value::text(column.sequence), Value::text(table.ref.name), Value::integer(value)});
+        session_.exec(d_.advance_sequence_sql(),
+                      {Value::text(column.sequence), Value::text(table.ref.name),
+                       Value::integer(gap->extreme)});
       }
       const std::string sequence = column.sequence == "sqlite_sequence"
                                        ? "the sqlite_sequence entry of " + table.ref.name
@@ -629,9 +616,35 @@ class Repairer {
       add("advance_sequence", table,
           fmt::format("sequence_behind: {} gave {} next, at or {} the {} value {} of column {}: "
                       "moved forward past it",
-                      sequence, next, descending ? "above" : "below",
-                      descending ? "smallest" : "largest", value, column.name));
+                      sequence, gap->next, gap->descending ? "above" : "below",
+                      gap->descending ? "smallest" : "largest", gap->extreme, column.name));
     }
+  }
+
+  struct SequenceGap {
+    std::int64_t next = 0;
+    std::int64_t extreme = 0;
+    bool descending = false;
+  };
+
+  // The sequence's next value and the column's extreme, when the next value is at or past a
+  // stored one (nullopt otherwise).
+  std::optional<SequenceGap> sequence_gap(const Table& table, const Column& column) {
+    auto state = session_.query(d_.sequence_state_sql(table.ref),
+                                {Value::text(column.sequence), Value::text(table.ref.name)});
+    if (!state->next() || state->get(0).is_null()) return std::nullopt;
+    SequenceGap gap;
+    gap.next = state->get(0).to_integer();
+    gap.descending = state->get(1).to_integer() < 0;
+    state.reset();
+    const Value extreme = session_.scalar(
+        fmt::format("SELECT {}({}) FROM {}", gap.descending ? "min" : "max",
+                    d_.quote_identifier(column.name), d_.table_source(table.ref, table.kind)));
+    if (extreme.is_null()) return std::nullopt;
+    gap.extreme = extreme.to_integer();
+    const bool behind = gap.descending ? gap.extreme <= gap.next : gap.extreme >= gap.next;
+    if (!behind) return std::nullopt;
+    return gap;
   }
 
   void repair_indexes(const Table& table) {
@@ -656,7 +669,8 @@ class Repairer {
   }
 
   void report_physical() {
-    integrity::CheckContext context{session_, false, true, true};
+    // rows = false: an engine without a checker gives its info row (skipped), not an error.
+    integrity::CheckContext context{session_, false, true, false};
     for (const auto& kind : integrity::check_kinds()) {
       if (kind->name() != "physical") continue;
       Probes probes;
