@@ -782,8 +782,19 @@ class Restorer {
       params.push_back(bindable(v));
       names += (names.empty() ? "" : ", ") + d_.quote_identifier(c.name);
       values += (values.empty() ? "" : ", ") + d_.typed_param(static_cast<int>(params.size()), c);
-      returning += (returning.empty() ? "" : ", ") + d_.quote_identifier(c.name);
     };
+    // The written row is found again by its locator (or, where there is none, its primary
+    // key) and read back: RETURNING may show a value before the column's type converts it on
+    // reading (SQLite keeps an integral REAL as an integer and reads it as a real).
+    const std::vector<Dialect::LocatorColumn> locators = d_.row_locator(table);
+    std::vector<const Column*> address_columns;
+    for (const auto& l : locators) returning += (returning.empty() ? "" : ", ") + l.sql;
+    if (locators.empty()) {
+      for (const auto& k : table.primary_key) {
+        address_columns.push_back(table.find_column(k));
+        returning += (returning.empty() ? "" : ", ") + d_.quote_identifier(k);
+      }
+    }
     std::string sql;
     if (action == "removed") {
       for (const auto& c : table.columns) {
@@ -846,13 +857,13 @@ class Restorer {
       sql = fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING {}", d_.qualified(table.ref),
                         d_.quote_identifier(c->name), values, where, returning);
     }
-    Row stored;
+    Row address;
     int rows = 0;
     try {
       auto cursor = session_.query(sql, params);
       while (cursor->next()) {
         ++rows;
-        for (std::size_t i = 0; i < columns.size(); ++i) stored.push_back(cursor->get(i));
+        for (std::size_t i = 0; i < cursor->column_count(); ++i) address.push_back(cursor->get(i));
       }
     } catch (const Error& e) {
       if (session_.error_sqlstate(e).rfind("23", 0) != 0) throw;
@@ -868,6 +879,33 @@ class Restorer {
                   fmt::format("cannot restore batch {}: row {} of table \"{}\" no longer exists",
                               batch_, key_text, table_name),
                   "Nothing was restored.");
+    }
+    std::string read;
+    for (const Column* c : columns) {
+      read += (read.empty() ? "" : ", ") + d_.quote_identifier(c->name);
+    }
+    std::string where;
+    Params read_params;
+    for (std::size_t i = 0; i < address.size(); ++i) {
+      read_params.push_back(bindable(address[i]));
+      const int n = static_cast<int>(i + 1);
+      where += (i > 0 ? " AND " : "") + (locators.empty()
+                                             ? d_.quote_identifier(address_columns[i]->name) +
+                                                   " = " + d_.typed_param(n, *address_columns[i])
+                                             : d_.locator_match_sql(locators[i], n));
+    }
+    Row stored;
+    auto back = session_.query(fmt::format("SELECT {} FROM {} WHERE {}", read,
+                                           d_.table_source(table.ref, table.kind), where),
+                               read_params);
+    if (back->next()) {
+      for (std::size_t i = 0; i < columns.size(); ++i) stored.push_back(back->get(i));
+    }
+    back.reset();
+    if (stored.size() != columns.size()) {
+      throw Error(ErrorCode::kInternal,
+                  fmt::format(R"(vigil_restore cannot read back row {} of table "{}")", key_text,
+                              table_name));
     }
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (encoded(stored[i]) == encoded(expected[i])) continue;
