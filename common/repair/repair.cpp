@@ -170,8 +170,11 @@ struct Outcome {
 
 class Repairer {
  public:
-  Repairer(Session& session, bool dry_run)
-      : session_(session), d_(session.dialect()), dry_(dry_run) {}
+  Repairer(Session& session, bool dry_run, bool orphans_to_null)
+      : session_(session),
+        d_(session.dialect()),
+        dry_(dry_run),
+        orphans_to_null_(orphans_to_null) {}
 
   std::vector<Row> run() {
     SubTransaction sub(session_);
@@ -228,13 +231,24 @@ class Repairer {
       }
       Probes probes;
       kind->plan(context, table, probes);
-      for (const auto& probe : probes) repair_probe(table, name, *probe);
+      // fk_orphan plans one probe per foreign key, in the table's order.
+      std::vector<const ForeignKey*> fks;
+      for (const auto& fk : table.foreign_keys) {
+        if (!fk.columns.empty() && fk.parent_columns.size() == fk.columns.size()) {
+          fks.push_back(&fk);
+        }
+      }
+      for (std::size_t i = 0; i < probes.size(); ++i) {
+        const ForeignKey* fk = name == "fk_orphan" && i < fks.size() ? fks[i] : nullptr;
+        repair_probe(table, name, *probes[i], fk);
+      }
     }
   }
 
   // --- rows ---------------------------------------------------------------------------------
 
-  void repair_probe(const Table& table, std::string_view kind, const integrity::Probe& probe) {
+  void repair_probe(const Table& table, std::string_view kind, const integrity::Probe& probe,
+                    const ForeignKey* fk) {
     const auto* query = dynamic_cast<const QueryProbe*>(&probe);
     if (query == nullptr) {  // a fact: nothing to change row by row
       auto cursor = probe.run(session_);
@@ -292,7 +306,12 @@ class Repairer {
       Change change;
       change.finding = finding;
       change.reason = reason;
-      if (subject.check_name == "not_null") {
+      if (subject.check_name == "fk_orphan" && fk != nullptr) {
+        change.still = [this, fk, &table](const Row& row) { return orphan(table, *fk, row); };
+        if (orphans_to_null_ && fk->columns.size() == 1) {
+          change.target = table.find_column(fk->columns[0]);
+        }
+      } else if (subject.check_name == "not_null") {
         change.still = [col = not_null.at(s)](const Row& row) {
           return row[static_cast<std::size_t>(col->position - 1)].is_null();
         };
@@ -321,6 +340,34 @@ class Repairer {
       }
       repair_row(table, address, change);
     }
+  }
+
+  // Whether `row` of `table` breaks foreign key `fk` (MATCH SIMPLE: a NULL in the key passes;
+  // MATCH FULL: a key partly NULL breaks it).
+  bool orphan(const Table& table, const ForeignKey& fk, const Row& row) {
+    std::size_t nulls = 0;
+    Params params;
+    std::string where;
+    for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+      const Column* c = table.find_column(fk.columns[i]);
+      if (c == nullptr) return false;
+      const Value& v = row[static_cast<std::size_t>(c->position - 1)];
+      if (v.is_null()) ++nulls;
+      params.push_back(bindable(v));
+      where += (i > 0 ? " AND " : "") + d_.quote_identifier(fk.parent_columns[i]) + " = " +
+               d_.typed_param(static_cast<int>(i + 1), *c);
+    }
+    if (nulls == fk.columns.size()) return false;
+    if (nulls > 0) return fk.match == "FULL";
+    auto parent = session_.query(d_.find_table_sql(),
+                                 {Value::text(fk.parent.schema), Value::text(fk.parent.name)});
+    if (!parent->next()) return true;  // SQLite lets a key point into a missing table
+    const std::string kind = parent->get(2).to_text();
+    parent.reset();
+    const Value hit = session_.scalar(
+        fmt::format("SELECT 1 FROM {} WHERE {} LIMIT 1", d_.table_source(fk.parent, kind), where),
+        params);
+    return hit.is_null();
   }
 
   std::vector<const Column*> columns_where(const Table& table, bool not_null) const {
@@ -697,6 +744,7 @@ class Repairer {
   Session& session_;
   const Dialect& d_;
   bool dry_;
+  bool orphans_to_null_;  // fk_orphans => 'set_null'
   std::string quarantine_;
   std::int64_t batch_ = 0;
   std::int64_t kept_ = 0;  // rows copied to the quarantine
@@ -927,8 +975,8 @@ class Restorer {
 
 }  // namespace
 
-std::vector<Row> repair_database(Session& session, bool dry_run) {
-  return Repairer(session, dry_run).run();
+std::vector<Row> repair_database(Session& session, bool dry_run, bool orphans_to_null) {
+  return Repairer(session, dry_run, orphans_to_null).run();
 }
 
 std::int64_t restore_batch(Session& session, std::int64_t batch) {
@@ -939,7 +987,7 @@ void register_quarantine_functions(std::vector<FunctionSpec>& out) {
   {
     FunctionSpec f;
     f.name = "vigil_repair";
-    f.args = {{"dry_run", ValueKind::kBoolean, true}};
+    f.args = {{"dry_run", ValueKind::kBoolean, true}, {"fk_orphans", ValueKind::kText, true}};
     f.columns = {{"action", ValueKind::kText},
                  {"table_name", ValueKind::kText},
                  {"rows_affected", ValueKind::kInteger},
@@ -949,7 +997,17 @@ void register_quarantine_functions(std::vector<FunctionSpec>& out) {
     f.sqlite_scalar_json = true;
     f.table = [](Session& session, const Args& args) -> std::unique_ptr<RowSource> {
       const bool dry_run = !args.has(0) || args.boolean(0);
-      return std::make_unique<VectorRowSource>(repair_database(session, dry_run));
+      bool orphans_to_null = false;
+      if (args.has(1)) {
+        const std::string v = sql::ascii_lower(args.text(1));
+        if (v != "quarantine" && v != "set_null") {
+          throw Error(ErrorCode::kInvalidParameter,
+                      fmt::format("invalid fk_orphans \"{}\"", args.text(1)),
+                      "Use one of 'quarantine', 'set_null'.");
+        }
+        orphans_to_null = v == "set_null";
+      }
+      return std::make_unique<VectorRowSource>(repair_database(session, dry_run, orphans_to_null));
     };
     out.push_back(std::move(f));
   }

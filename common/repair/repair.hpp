@@ -17,7 +17,9 @@ namespace vigil {
 const OwnTable& quarantine_table();
 
 // The plan (dry_run) or what was done: rows (action, table_name, rows_affected, detail, batch).
-std::vector<Row> repair_database(Session& session, bool dry_run);
+// orphans_to_null: an orphan's single-column, nullable foreign key is set to NULL instead of
+// the row being quarantined.
+std::vector<Row> repair_database(Session& session, bool dry_run, bool orphans_to_null);
 // Puts every row of `batch` back; returns how many.  All or nothing.
 std::int64_t restore_batch(Session& session, std::int64_t batch);
 

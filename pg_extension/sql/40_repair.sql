@@ -64,14 +64,17 @@ SELECT pg_catalog.pg_extension_config_dump('vigil_quarantine', '');
 SELECT pg_catalog.pg_extension_config_dump('vigil_quarantine_id_seq', '');
 
 --
--- vigil_repair([dry_run])
+-- vigil_repair([dry_run [, fk_orphans]])
 --
 -- Repairs every repairable finding of vigil_check() with the smallest change, copying each
 -- removed or changed row to vigil_quarantine first.  dry_run (the default): the same work in a
--- savepoint that is rolled back, returning the plan.  Runs with the caller's privileges.
+-- savepoint that is rolled back, returning the plan.  fk_orphans: 'quarantine' (default) or
+-- 'set_null' (an orphan's nullable one-column key is set to NULL).  Runs with the caller's
+-- privileges.
 --
 CREATE FUNCTION vigil_repair(
     dry_run boolean DEFAULT true,
+    fk_orphans text DEFAULT NULL,
     OUT action text,
     OUT table_name text,
     OUT rows_affected bigint,
@@ -80,7 +83,7 @@ CREATE FUNCTION vigil_repair(
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_repair'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
-REVOKE ALL ON FUNCTION vigil_repair(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION vigil_repair(boolean, text) FROM PUBLIC;
 
 --
 -- vigil_restore(batch)

@@ -117,6 +117,17 @@ SELECT count(*) AS findings FROM vigil_check('m');
 SELECT vigil_restore(4);
 SELECT id, score, typeof(score) FROM m ORDER BY id;
 
+-- fk_orphans => 'set_null': the orphan keeps its row, its key becomes NULL (a composite or
+-- NOT NULL key is still quarantined)
+CREATE TABLE parent (a INTEGER, b INTEGER, PRIMARY KEY (a, b));
+CREATE TABLE child (id INTEGER PRIMARY KEY, p INTEGER REFERENCES m (id), a INTEGER, b INTEGER,
+  FOREIGN KEY (a, b) REFERENCES parent (a, b));
+INSERT INTO parent VALUES (1, 1);
+INSERT INTO child VALUES (1, 1, 1, 1), (2, 77, 1, 1), (3, 1, 5, 5);
+SELECT vigil_repair(0, 'drop');
+SELECT action, table_name, rows_affected, detail FROM vigil_repair(0, 'SET_NULL');
+SELECT * FROM child ORDER BY id;
+
 -- the scalar form (no other statement reading) gives the same rows as JSON
 SELECT vigil_repair();
 
