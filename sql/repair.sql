@@ -102,13 +102,15 @@ SELECT vigil_rule_add('named_videos', 'videos', $$name <> 'c'$$, 'error', 'quara
 SELECT * FROM vigil_repair();
 
 -- fk_orphans => 'set_null': the orphan keeps its row, its key becomes NULL
-INSERT INTO frames VALUES (3, 77, 5);
+CREATE TABLE clips (id int PRIMARY KEY, video_id int, CHECK (id > 0));
+INSERT INTO clips VALUES (1, 1), (2, 77);
+ALTER TABLE clips ADD FOREIGN KEY (video_id) REFERENCES videos NOT VALID;
 SELECT show_error($$SELECT * FROM vigil_repair(true, 'drop')$$);
 SELECT action, table_name, rows_affected, detail FROM vigil_repair(false, 'set_null')
 WHERE action <> 'none';
-SELECT * FROM frames ORDER BY id;
+SELECT * FROM clips ORDER BY id;
 SELECT row_key, row_data, action, column_name FROM vigil_quarantine
-WHERE table_name = 'frames' ORDER BY id;
+WHERE table_name = 'clips' ORDER BY id;
 
 -- privileges: revoked from PUBLIC; a caller without the privileges on a table it would change
 -- gets 42501 and nothing changes
@@ -123,7 +125,7 @@ SELECT show_error($$SELECT * FROM vigil_quarantine$$);
 RESET ROLE;
 GRANT EXECUTE ON FUNCTION vigil_repair(boolean, text), vigil_restore(bigint) TO vigil_repair_user;
 GRANT SELECT, INSERT ON vigil_quarantine TO vigil_repair_user;
-GRANT SELECT ON videos, videos_id_seq, detections, people, frames, vigil_rules TO vigil_repair_user;
+GRANT SELECT ON videos, videos_id_seq, detections, people, frames, clips, vigil_rules TO vigil_repair_user;
 SET ROLE vigil_repair_user;
 SELECT show_error($$SELECT * FROM vigil_repair(false)$$);
 RESET ROLE;
@@ -140,7 +142,7 @@ FROM pg_proc p WHERE proname IN ('vigil_repair', 'vigil_restore') ORDER BY 1;
 -- dumped with its rows, and not a user table
 SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'vigil';
 SELECT count(*) FROM vigil_schema() WHERE table_name = 'vigil_quarantine';
-REVOKE ALL ON videos, videos_id_seq, detections, people, frames, vigil_rules, vigil_quarantine FROM vigil_repair_user;
+REVOKE ALL ON videos, videos_id_seq, detections, people, frames, clips, vigil_rules, vigil_quarantine FROM vigil_repair_user;
 REVOKE ALL ON FUNCTION vigil_repair(boolean, text), vigil_restore(bigint) FROM vigil_repair_user;
 DROP ROLE vigil_repair_user;
 \c :regression_db
