@@ -187,7 +187,7 @@ class Repairer {
     }
     schema_ = introspect_schema(session_);
     for (const auto& table : schema_.tables) repair_table(table);
-    report_physical();
+    repair_physical();
     if (dry_) kept_ = 0;  // ~SubTransaction rolls everything back
     if (!dry_) sub.commit();
     std::vector<Row> rows;
@@ -697,27 +697,18 @@ class Repairer {
   void repair_indexes(const Table& table) {
     for (const auto& index : table.indexes) {
       if (index.valid) continue;
-      const std::string finding = "invalid_index: index " + index.name + " " +
-                                  integrity::column_list(index.columns) + " is not valid";
-      if (dry_) {
-        add("reindex", table, finding + " → REINDEX INDEX " + index.name);
-        continue;
-      }
-      try {
-        SubTransaction sub(session_);
-        session_.exec(d_.reindex_sql(table.ref, index.name));
-        sub.commit();
-        add("reindex", table, finding + " → REINDEX INDEX " + index.name);
-      } catch (const Error& e) {
-        if (session_.error_sqlstate(e).rfind("23", 0) != 0) throw;
-        add("refused", table, finding + " (REINDEX failed: " + e.what() + ")");
-      }
+      reindex(table, index.name,
+              "invalid_index: index " + index.name + " " + integrity::column_list(index.columns) +
+                  " is not valid");
     }
   }
 
-  void report_physical() {
-    // rows = false: an engine without a checker gives its info row (skipped), not an error.
-    integrity::CheckContext context{session_, false, true, false};
+  // The engine's complete physical check: damage in an index of a user table (SQLite: "row 3
+  // missing from index t_b", "wrong # of entries in index t_b") is repaired by rebuilding
+  // that index; any other damage is reported as `none`.
+  void repair_physical() {
+    integrity::CheckContext context{session_, true, true, false};
+    std::set<std::pair<std::string, std::string>> rebuilt;
     for (const auto& kind : integrity::check_kinds()) {
       if (kind->name() != "physical") continue;
       Probes probes;
@@ -727,17 +718,64 @@ class Repairer {
         auto cursor = probe->run(session_);
         while (cursor->next()) {
           const TableRef* ref = cursor->table();
-          Table where;
-          if (ref != nullptr) {
-            where.ref = *ref;
-          } else {
-            where.ref = probe->table();
+          const TableRef where = ref != nullptr ? *ref : probe->table();
+          const Table* table = find_table(where);
+          const std::string index = damaged_index(table, cursor->detail());
+          if (table == nullptr || index.empty()) {
+            Table shown;
+            shown.ref = where;
+            add("none", shown,
+                "physical: damaged storage is not repaired by vigil_repair: restore a verified "
+                "backup (vigil_backup_verify)");
+            continue;
           }
-          add("none", where,
-              "physical: damaged storage is not repaired by vigil_repair: rebuild a damaged "
-              "index with REINDEX, else restore a verified backup");
+          if (!rebuilt.insert({d_.display_name(table->ref), index}).second) continue;
+          reindex(*table, index, "physical: index " + index + " does not match its table");
         }
       }
+    }
+  }
+
+  const Table* find_table(const TableRef& ref) const {
+    for (const auto& t : schema_.tables) {
+      if (t.ref.schema == ref.schema && t.ref.name == ref.name) return &t;
+    }
+    return nullptr;
+  }
+
+  // The index of `table` a physical problem's message names ("... index <name>"), or "".
+  static std::string damaged_index(const Table* table, const std::string& message) {
+    if (table == nullptr) return {};
+    const std::size_t at = message.rfind("index ");
+    if (at == std::string::npos) return {};
+    std::string name = message.substr(at + 6);
+    if (!name.empty() && name[0] == '"') {  // PostgreSQL quotes the name: index "t_b" ...
+      const std::size_t close = name.find('"', 1);
+      name = close == std::string::npos ? std::string() : name.substr(1, close - 1);
+    } else {
+      const std::size_t end = name.find_first_of(" :,");
+      if (end != std::string::npos) name = name.substr(0, end);
+    }
+    for (const auto& index : table->indexes) {
+      if (index.name == name) return name;
+    }
+    return {};
+  }
+
+  // REINDEX one index (not in a dry run); a rebuild that fails on duplicates is `refused`.
+  void reindex(const Table& table, const std::string& index, const std::string& finding) {
+    if (dry_) {
+      add("reindex", table, finding + " → REINDEX INDEX " + index);
+      return;
+    }
+    try {
+      SubTransaction sub(session_);
+      session_.exec(d_.reindex_sql(table.ref, index));
+      sub.commit();
+      add("reindex", table, finding + " → REINDEX INDEX " + index);
+    } catch (const Error& e) {
+      if (session_.error_sqlstate(e).rfind("23", 0) != 0) throw;
+      add("refused", table, finding + " (REINDEX failed: " + e.what() + ")");
     }
   }
 

@@ -128,6 +128,20 @@ SELECT vigil_repair(0, 'drop');
 SELECT action, table_name, rows_affected, detail FROM vigil_repair(0, 'SET_NULL');
 SELECT * FROM child ORDER BY id;
 
+-- physical damage in an index (its entries no longer match the table): REINDEX; the repair
+-- runs the complete check (integrity_check), which compares every index with its table
+CREATE TABLE idx (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+CREATE INDEX idx_b ON idx (b);
+INSERT INTO idx VALUES (1, 'x', 'p'), (2, 'y', 'q'), (3, 'z', 'r');
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = 'CREATE INDEX idx_b ON idx (a)' WHERE name = 'idx_b';
+PRAGMA writable_schema = RESET;
+SELECT check_name, table_name, detail, violations FROM vigil_check(NULL, 1);
+SELECT * FROM vigil_repair();
+SELECT * FROM vigil_repair(0);
+SELECT count(*) AS findings FROM vigil_check(NULL, 1);
+PRAGMA integrity_check;
+
 -- the scalar form (no other statement reading) gives the same rows as JSON
 SELECT vigil_repair();
 
