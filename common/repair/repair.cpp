@@ -17,7 +17,8 @@
 //                                      SQLite: rowid), quarantine the others
 //         sequence_behind              move the sequence past the column's extreme, forward only
 //         invalid_index                REINDEX INDEX (not CONCURRENTLY: see docs)
-//         unvalidated_constraint, physical   action 'none', with what to do
+//         physical                     the complete check; an index it names: REINDEX; else 'none'
+//         unvalidated_constraint       action 'none', with what to do
 //       A row that rows of another table (or of its own) still reference is never removed:
 //       'refused', with the referencing table.  One output row per (table, finding, action),
 //       rows_affected = rows (objects for sequences and indexes).  batch: the quarantine batch
