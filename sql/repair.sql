@@ -21,17 +21,17 @@ END $$;
 CREATE TABLE readings (
   id int PRIMARY KEY, v float8, label text, raw bytea, n numeric(10,3), at timestamptz,
   ts timestamp, doc jsonb, js json, f4 real, tags text[], d date, u uuid, ok boolean,
-  span interval, big bigint);
+  span interval, big bigint, code char(4), bits bit(3));
 INSERT INTO readings VALUES
   (1, 0.1, 'car', '\x00ff', 1.500, '2024-01-02 03:04:05.25+00', '2024-01-02 03:04:05',
    '{"a": [1, 2]}', '{ "b" :  1 }', 0.1, '{x,y}', '2024-02-29', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', true,
-   '1 day 02:03:04', 9223372036854775807),
+   '1 day 02:03:04', 9223372036854775807, 'ab', B'101'),
   (2, -1e300, '', '\x', 0.001, '-infinity', '0044-03-15 12:00:00 BC', 'null', '[]', -0.5, '{}', '0001-01-01 BC', NULL, false,
-   '-1 mons', -9223372036854775808),
+   '-1 mons', -9223372036854775808, 'abcd', B'000'),
   (3, 'NaN', 'héllo ✓', NULL, NULL, 'infinity', NULL, '"\u00e9"', '"x"', 'Infinity', '{NULL,""}', NULL, NULL, NULL,
-   NULL, 0),
+   NULL, 0, NULL, NULL),
   (4, 2.5, 'truck', '\xdeadbeef', -12.345, '1999-12-31 23:59:59.999999+00', '2000-01-01', '{}', 'null', 1e-30, NULL, 'infinity',
-   NULL, true, '00:00:00.000001', 42);
+   NULL, true, '00:00:00.000001', 42, 'x', B'111');
 CREATE TABLE log (msg text, level int);
 INSERT INTO log VALUES ('ok', 1), ('bad', -1), ('ok', 2), ('bad', -1);
 SELECT vigil_rule_add('v_range', 'readings', 'v BETWEEN -1 AND 1');

@@ -485,8 +485,9 @@ class Repairer {
         Params params{bindable(value)};
         const std::string where = match_sql(address, params);
         expect_one(
-            fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING 1", d_.qualified(table.ref),
-                        d_.quote_identifier(target->name), d_.typed_param(1, *target), where),
+            fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING 1",
+                        d_.table_source(table.ref, table.kind), d_.quote_identifier(target->name),
+                        d_.typed_param(1, *target), where),
             params);
         add(action, table,
             change.finding + fmt::format(" → {} {}", target->name,
@@ -504,7 +505,8 @@ class Repairer {
     keep(table, address, *row, change.reason, "removed", "");
     Params params;
     const std::string where = match_sql(address, params);
-    expect_one(fmt::format("DELETE FROM {} WHERE {} RETURNING 1", d_.qualified(table.ref), where),
+    expect_one(fmt::format("DELETE FROM {} WHERE {} RETURNING 1",
+                           d_.table_source(table.ref, table.kind), where),
                params);
     add("quarantine", table, change.finding);
   }
@@ -941,8 +943,9 @@ class Restorer {
                     fmt::format("cannot restore batch {}: row {} of table \"{}\" cannot be found",
                                 batch_, key_text, table_name));
       }
-      sql = fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING {}", d_.qualified(table.ref),
-                        d_.quote_identifier(c->name), values, where, returning);
+      sql = fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING {}",
+                        d_.table_source(table.ref, table.kind), d_.quote_identifier(c->name),
+                        values, where, returning);
     }
     Row address;
     int rows = 0;
