@@ -150,6 +150,7 @@ CREATE TABLE trig (x INTEGER);
 CREATE TRIGGER trig_repair AFTER INSERT ON trig BEGIN SELECT vigil_repair(0); END;
 INSERT INTO trig VALUES (1);
 CREATE TRIGGER trig_restore AFTER UPDATE ON trig BEGIN SELECT vigil_restore(1); END;
+UPDATE trig SET x = 3;
 CREATE VIEW v_repair AS SELECT * FROM vigil_repair();
 SELECT * FROM v_repair;
 SELECT count(*) FROM trig;
