@@ -32,8 +32,9 @@ INSERT INTO readings VALUES
    NULL, 0, NULL, NULL),
   (4, 2.5, 'truck', '\xdeadbeef', -12.345, '1999-12-31 23:59:59.999999+00', '2000-01-01', '{}', 'null', 1e-30, NULL, 'infinity',
    NULL, true, '00:00:00.000001', 42, 'x', B'111');
-CREATE TABLE log (msg text, level int);
-INSERT INTO log VALUES ('ok', 1), ('bad', -1), ('ok', 2), ('bad', -1);
+-- no primary key (found by ctid), an identity column GENERATED ALWAYS (put back as it was)
+CREATE TABLE log (n int GENERATED ALWAYS AS IDENTITY, msg text, level int);
+INSERT INTO log (msg, level) VALUES ('ok', 1), ('bad', -1), ('ok', 2), ('bad', -1);
 SELECT vigil_rule_add('v_range', 'readings', 'v BETWEEN -1 AND 1');
 SELECT vigil_rule_add('labels', 'readings', $$label IN ('car', 'bus', '')$$, 'error', 'quarantine');
 SELECT vigil_rule_add('levels', 'log', 'level >= 0');

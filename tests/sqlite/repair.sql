@@ -84,6 +84,18 @@ DROP TABLE detections;
 DROP TABLE log;
 DROP TABLE videos;
 
+-- a WITHOUT ROWID table: found by its primary key, put back exactly
+CREATE TABLE wr (k TEXT PRIMARY KEY, v INTEGER, w) WITHOUT ROWID;
+INSERT INTO wr VALUES ('a', 1, X'01'), ('b', -5, 2.5), ('c', 7, 'x');
+SELECT vigil_rule_add('wr_v', 'wr', 'v BETWEEN 0 AND 5');
+CREATE TEMP TABLE wr_sum AS SELECT vigil_table_checksum('wr') AS c;
+SELECT action, table_name, rows_affected, detail, batch FROM vigil_repair(0) WHERE table_name = 'wr';
+SELECT * FROM wr ORDER BY k;
+SELECT vigil_restore(3);
+SELECT vigil_table_checksum('wr') = (SELECT c FROM wr_sum) AS same;
+SELECT vigil_rule_drop('wr_v');
+DROP TABLE wr;
+
 -- unique_duplicate keeps the oldest row of a key; not_null quarantines.  Putting them back
 -- breaks the (now enforced) UNIQUE and NOT NULL: the restore fails and changes nothing.
 CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, nick TEXT);
@@ -99,9 +111,9 @@ SELECT action, table_name, rows_affected, detail, batch FROM vigil_repair(0)
 WHERE table_name = 'people';
 SELECT * FROM people ORDER BY id;
 SELECT count(*) AS findings FROM vigil_check('people');
-SELECT vigil_restore(3);
+SELECT vigil_restore(4);
 SELECT * FROM people ORDER BY id;
-SELECT count(*) AS still_quarantined FROM vigil_quarantine WHERE batch = 3 AND restored_at IS NULL;
+SELECT count(*) AS still_quarantined FROM vigil_quarantine WHERE batch = 4 AND restored_at IS NULL;
 
 -- type_mismatch: a safe cast ('0.5' → 0.5), else NULL; the restore cannot bring the text back
 -- into a REAL column (affinity converts it) and says so, changing nothing
@@ -114,7 +126,7 @@ SELECT action, table_name, rows_affected, detail, batch FROM vigil_repair(0)
 WHERE table_name = 'm';
 SELECT id, score, typeof(score) FROM m ORDER BY id;
 SELECT count(*) AS findings FROM vigil_check('m');
-SELECT vigil_restore(4);
+SELECT vigil_restore(5);
 SELECT id, score, typeof(score) FROM m ORDER BY id;
 
 -- fk_orphans => 'set_null': the orphan keeps its row, its key becomes NULL (a composite or
