@@ -757,7 +757,7 @@ class Repairer {
       name = close == std::string::npos ? std::string() : name.substr(1, close - 1);
     } else {
       const std::size_t end = name.find_first_of(" :,");
-      if (end != std::string::npos) name = name.substr(0, end);
+      if (end != std::string::npos) name.resize(end);
     }
     for (const auto& index : table->indexes) {
       if (index.name == name) return name;
