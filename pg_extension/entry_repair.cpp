@@ -3,3 +3,5 @@
 
 VIGIL_PG_FUNCTION(vigil_rule_add)
 VIGIL_PG_FUNCTION(vigil_rule_drop)
+VIGIL_PG_FUNCTION(vigil_repair)
+VIGIL_PG_FUNCTION(vigil_restore)

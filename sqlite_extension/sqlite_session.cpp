@@ -5,11 +5,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <cctype>
 
 #include "dialect/sqlite_dialect.hpp"
 #include "sqlite_extension/query_trace.hpp"
@@ -31,6 +30,8 @@ ErrorCode code_for(int rc) {
       return ErrorCode::kLockNotAvailable;
     case SQLITE_READONLY:
       return ErrorCode::kReadOnly;
+    case SQLITE_CONSTRAINT:
+      return ErrorCode::kIntegrityViolation;
     case SQLITE_AUTH:
     case SQLITE_PERM:
       return ErrorCode::kInsufficientPrivilege;

@@ -341,7 +341,13 @@ std::string PostgresDialect::byte_ordered(const Column& column, const std::strin
 // Bounds are canonical text for dates and times: a timestamptz bound is UTC, whatever the
 // session's TimeZone.
 std::string PostgresDialect::typed_param(int n, const Column& column) const {
-  const std::string type = without_modifier(column.declared_type);
+  std::string type = without_modifier(column.declared_type);
+  // Without its length, "character" means character(1) and "bit" bit(1): a cast to them would
+  // cut the value.  Their unbounded forms keep it.
+  for (const char* array : {"", "[]"}) {
+    if (type == std::string("character") + array) type = std::string("pg_catalog.bpchar") + array;
+    if (type == std::string("bit") + array) type = std::string("bit varying") + array;
+  }
   if (type == "timestamp with time zone") {
     return "(CAST(" + param(n) + " AS pg_catalog.timestamp) AT TIME ZONE 'UTC')";
   }

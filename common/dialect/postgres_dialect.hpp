@@ -74,6 +74,14 @@ class PostgresDialect final : public Dialect {
   std::string foreign_key_violations_sql() const override;
   std::string foreign_key_children_sql() const override;
   std::string migration_error_advice(const std::string& error) const override;
+  std::string locator_match_sql(const LocatorColumn& locator, int n) const override;
+  bool locator_is_stable() const override;
+  std::string lock_row_suffix() const override;
+  std::string repair_lock_sql() const override;
+  std::string lock_table_sql(const TableRef& table) const override;
+  std::string advance_sequence_sql() const override;
+  std::string reindex_sql(const TableRef& table, const std::string& index) const override;
+  std::string insert_overriding_clause() const override;
   std::vector<std::string> append_only_sql(const std::string& table) const override;
 };
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,10 @@ class CheckKind {
   // without a table name only).
   virtual void plan_database(CheckContext& /*context*/, Probes& /*out*/) const {}
 };
+
+// The storage classes ('null', 'integer', 'real', 'text', 'blob') a value of a column of
+// `type_class` may have (type_mismatch); empty: any.
+std::set<std::string> allowed_storage_classes(TypeClass type_class);
 
 // Every registered kind, in reporting order.
 const std::vector<std::unique_ptr<CheckKind>>& check_kinds();

@@ -336,6 +336,8 @@ class UniqueDuplicates final : public CheckKind {
 
 // --- type_mismatch ----------------------------------------------------------------------------
 
+}  // namespace
+
 // The storage classes a value of each declared type class may have without breaking a move to
 // a strictly typed engine.  Empty: any (no declared type, BLOB, types vigil does not know).
 std::set<std::string> allowed_storage_classes(TypeClass type_class) {
@@ -355,6 +357,8 @@ std::set<std::string> allowed_storage_classes(TypeClass type_class) {
       return {};
   }
 }
+
+namespace {
 
 class TypeMismatches final : public CheckKind {
  public:

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "vigil/dialect.hpp"
+#include "vigil/json.hpp"
 
 namespace vigil::integrity {
 
@@ -27,37 +28,6 @@ const char* severity_name(Severity severity) {
 }
 
 namespace {
-
-void append_json_string(std::string& out, const std::string& s) {
-  out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::string hex(const std::string& bytes) {
   std::string out = "\\x";

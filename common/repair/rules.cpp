@@ -217,6 +217,8 @@ void register_rule_kind(std::vector<std::unique_ptr<CheckKind>>& out) {
 
 }  // namespace integrity
 
+void register_quarantine_functions(std::vector<FunctionSpec>& out);  // repair.cpp
+
 void register_repair_functions(std::vector<FunctionSpec>& out) {
   {
     FunctionSpec f;
@@ -240,6 +242,7 @@ void register_repair_functions(std::vector<FunctionSpec>& out) {
     f.scalar = rule_drop;
     out.push_back(std::move(f));
   }
+  register_quarantine_functions(out);
 }
 
 }  // namespace vigil

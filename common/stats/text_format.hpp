@@ -7,10 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace vigil {
+#include "vigil/json.hpp"  // json_string
 
-// A JSON string literal, quotes included (RFC 8259: ", \ and control characters escaped).
-std::string json_string(std::string_view s);
+namespace vigil {
 
 // A Prometheus label value, without quotes: \ " and newline escaped as the exposition format
 // says; the text is cut at `max_bytes` on a UTF-8 character boundary.

@@ -175,6 +175,31 @@ class Dialect {
   // `tables` empty: the whole database (every user table); `full`: the slower, complete check.
   virtual PhysicalPlan physical_plan(Session& session, const std::vector<TableRef>& tables,
                                      bool full) const = 0;
+  // --- repair and quarantine (common/repair/) --------------------------------------------
+  // A condition true for the one row whose locator column `locator` (of row_locator()) has the
+  // text of the n-th parameter, written so that the engine fetches the row directly.
+  virtual std::string locator_match_sql(const LocatorColumn& locator, int n) const = 0;
+  // Whether a row keeps its locator when updated and can be inserted again under it (SQLite's
+  // rowid), or not (PostgreSQL's ctid, a physical position).
+  virtual bool locator_is_stable() const = 0;
+  // Appended to the SELECT of one row about to be changed: locks the row until the end of the
+  // transaction (" FOR UPDATE"); "" where the write transaction already excludes other writers.
+  virtual std::string lock_row_suffix() const = 0;
+  // Serialises repairs and restores until the end of the transaction ("" where a write
+  // transaction does it already).
+  virtual std::string repair_lock_sql() const = 0;
+  // Keeps other writers out of `table` until the end of the transaction, so that a column's
+  // maximum cannot grow while a sequence is moved past it ("" where the write lock does it).
+  virtual std::string lock_table_sql(const TableRef& table) const = 0;
+  // params: sequence (Column::sequence), table name, value.  Moves the sequence so that it gives
+  // value + increment next (only ever called to move it forward).
+  virtual std::string advance_sequence_sql() const = 0;
+  // Rebuilds one index of `table`, inside the current transaction.
+  virtual std::string reindex_sql(const TableRef& table, const std::string& index) const = 0;
+  // Written after INSERT INTO t (columns) so that stored values of identity columns are taken
+  // as given ("OVERRIDING SYSTEM VALUE"); "" where the engine always takes them.
+  virtual std::string insert_overriding_clause() const = 0;
+
   // --- statistics, health and monitoring (common/stats/) ---------------------------------
   // "PostgreSQL" / "SQLite", for messages.
   virtual std::string_view engine_title() const = 0;

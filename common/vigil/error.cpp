@@ -14,16 +14,17 @@ struct ErrorClass {
   int sqlite;
 };
 
-constexpr int kSqliteError = 1;      // SQLITE_ERROR
-constexpr int kSqliteAuth = 23;      // SQLITE_AUTH
-constexpr int kSqliteReadonly = 8;   // SQLITE_READONLY
-constexpr int kSqliteBusy = 5;       // SQLITE_BUSY
-constexpr int kSqliteInterrupt = 9;  // SQLITE_INTERRUPT
-constexpr int kSqliteNomem = 7;      // SQLITE_NOMEM
-constexpr int kSqliteIoerr = 10;     // SQLITE_IOERR
-constexpr int kSqliteMismatch = 20;  // SQLITE_MISMATCH
-constexpr int kSqliteInternal = 2;   // SQLITE_INTERNAL
-constexpr int kSqliteCorrupt = 11;   // SQLITE_CORRUPT
+constexpr int kSqliteError = 1;        // SQLITE_ERROR
+constexpr int kSqliteAuth = 23;        // SQLITE_AUTH
+constexpr int kSqliteReadonly = 8;     // SQLITE_READONLY
+constexpr int kSqliteBusy = 5;         // SQLITE_BUSY
+constexpr int kSqliteInterrupt = 9;    // SQLITE_INTERRUPT
+constexpr int kSqliteNomem = 7;        // SQLITE_NOMEM
+constexpr int kSqliteIoerr = 10;       // SQLITE_IOERR
+constexpr int kSqliteMismatch = 20;    // SQLITE_MISMATCH
+constexpr int kSqliteInternal = 2;     // SQLITE_INTERNAL
+constexpr int kSqliteCorrupt = 11;     // SQLITE_CORRUPT
+constexpr int kSqliteConstraint = 19;  // SQLITE_CONSTRAINT
 
 constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kInvalidParameter, "22023", kSqliteError},
@@ -44,6 +45,7 @@ constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kQueryCanceled, "57014", kSqliteInterrupt},
     {ErrorCode::kOutOfMemory, "53200", kSqliteNomem},
     {ErrorCode::kIoError, "58030", kSqliteIoerr},
+    {ErrorCode::kIntegrityViolation, "23000", kSqliteConstraint},
     {ErrorCode::kEngineError, "38000", kSqliteError},
     {ErrorCode::kDataCorrupted, "XX001", kSqliteCorrupt},
     {ErrorCode::kInternal, "XX000", kSqliteInternal},

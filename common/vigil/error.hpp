@@ -29,6 +29,7 @@ enum class ErrorCode {
   kQueryCanceled,          // 57014 query_canceled
   kOutOfMemory,            // 53200 out_of_memory
   kIoError,                // 58030 io_error
+  kIntegrityViolation,     // 23000 integrity_constraint_violation (SQLite SQLITE_CONSTRAINT)
   kEngineError,            // 38000 external_routine_exception: the engine refused a statement
   kDataCorrupted,          // XX001 data_corrupted: the engine found damaged storage
   kInternal,               // XX000 internal_error: a bug in vigil

@@ -3,13 +3,13 @@
 // The one table that maps core error codes to engine error classes (common/vigil/error.cpp):
 // every code gives the SQLSTATE documented in error.hpp and the SQLite result code of
 // <sqlite3.h>, and vigil::Error keeps its code, message and hint.
+#include "vigil/error.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <set>
 #include <string>
-
-#include "vigil/error.hpp"
 
 namespace {
 
@@ -41,6 +41,7 @@ const Expected kExpected[] = {
     {ErrorCode::kQueryCanceled, "57014", SQLITE_INTERRUPT},
     {ErrorCode::kOutOfMemory, "53200", SQLITE_NOMEM},
     {ErrorCode::kIoError, "58030", SQLITE_IOERR},
+    {ErrorCode::kIntegrityViolation, "23000", SQLITE_CONSTRAINT},
     {ErrorCode::kEngineError, "38000", SQLITE_ERROR},
     {ErrorCode::kDataCorrupted, "XX001", SQLITE_CORRUPT},
     {ErrorCode::kInternal, "XX000", SQLITE_INTERNAL},
