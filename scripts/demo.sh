@@ -21,9 +21,10 @@
 # The story: migrations (vigil_migration_add, vigil_migrate, a rollback and re-apply), the
 # generated data and its checksums (equal on both engines for the same seed and scale), the
 # rules, planted defects, vigil_check() finding exactly what was planted (the script fails
-# otherwise), the repair (examples/validation_platform/demo/repair.sql, when vigil_repair
-# exists), query statistics after a workload, health, checksums, a verified backup, and a
-# final vigil_check().
+# otherwise), the repair (examples/validation_platform/demo/repair.sql: the plan, the repair,
+# the quarantine, a restore of one batch and its repair again, and what vigil refused decided
+# by hand), query statistics after a workload, health, checksums, a verified backup, and a
+# final vigil_check() that must be clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -227,24 +228,12 @@ show "SELECT row_key, detail FROM vigil_check_rows('rule:confidence_range', 'det
 
 # ---------------------------------------------------------------------------------------------
 heading "6. repair: plan (dry run), repair, quarantine, restore of one batch, repair again"
-REPAIR=0
-if [ "$(value "SELECT count(*) FROM vigil_functions() WHERE name = 'vigil_repair';")" = 1 ]; then
-  REPAIR=1
-  run_file "$EX/demo/repair.sql"
-  if [ "$ENGINE" = postgres ]; then
-    # The rows the NOT VALID checks let in are gone: the constraints can be validated now.
-    show "ALTER TABLE videos VALIDATE CONSTRAINT videos_processing_status_check;
-          ALTER TABLE test_sessions VALIDATE CONSTRAINT test_sessions_status_check;"
-    echo "validated the two NOT VALID constraints"
-  fi
-  if [ "$(value "SELECT count(*) FROM vigil_check() WHERE check_name = 'type_mismatch' AND repairable = 0;")" != 0 ]; then
-    # Not something vigil_repair changes (vigil_check says repairable = 0): the fix by hand.
-    echo "type_mismatch is not repaired by vigil_repair (repairable = 0): converted by hand"
-    show "UPDATE ground_truth_objects SET annotator = CAST(annotator AS TEXT) WHERE typeof(annotator) = 'blob';"
-  fi
-else
-  echo "SKIPPED: vigil_repair is not in this build (vigil_functions() does not list it);"
-  echo "         $EX/demo/repair.sql runs here once it is."
+run_file "$EX/demo/repair.sql"
+if [ "$ENGINE" = postgres ]; then
+  # The rows the NOT VALID checks let in are gone: the constraints can be validated now.
+  show "ALTER TABLE videos VALIDATE CONSTRAINT videos_processing_status_check;
+        ALTER TABLE test_sessions VALIDATE CONSTRAINT test_sessions_status_check;"
+  echo "validated the two NOT VALID constraints"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +264,7 @@ heading "9. vigil_checksums()"
 show "SELECT table_name, row_count, checksum FROM vigil_checksums();"
 value "SELECT table_name, checksum FROM vigil_checksums();" >"$TMP/now.checksums"
 changed=$(diff "$TMP/generated.checksums" "$TMP/now.checksums" | grep -c '^>' || true)
-echo "$changed of 5 tables differ from the generated data (the planted defects$([ $REPAIR = 1 ] && echo ', then the repair'))"
+echo "$changed of 5 tables differ from the generated data (the planted defects, then the repair)"
 
 # ---------------------------------------------------------------------------------------------
 heading "10. backup and its verification"
@@ -290,16 +279,8 @@ else
   mkdir -p "$(dirname "$BACKUP")"
   pg_dump -Fc -f "$BACKUP" "$PGDB"
   createdb "${PGDB}_restored"
-  # The data is copied before the constraints are added: a foreign key whose orphans are still
-  # there cannot be added, and pg_restore says so (the restored rows are all there).
-  restore_errors=0
-  pg_restore -d "${PGDB}_restored" "$BACKUP" 2>"$TMP/restore.err" || restore_errors=$(grep -c '^pg_restore: error' "$TMP/restore.err" || true)
-  if [ "$restore_errors" != 0 ]; then
-    [ $REPAIR = 0 ] || { cat "$TMP/restore.err"; fail "pg_restore failed after the repair"; }
-    echo "pg_restore: $restore_errors errors, the foreign keys that the orphans found above break:"
-    grep '^pg_restore: error' "$TMP/restore.err" | sed 's/^pg_restore: error: could not execute query: /  /'
-    echo "(a dump of orphans does not restore whole: one more reason to repair before the backup)"
-  fi
+  pg_restore -d "${PGDB}_restored" "$BACKUP" 2>"$TMP/restore.err" ||
+    { cat "$TMP/restore.err"; fail "pg_restore failed after the repair"; }
   value "SELECT table_name, row_count, checksum FROM vigil_checksums();" >"$TMP/a"
   PGDATABASE=${PGDB}_restored value "SELECT table_name, row_count, checksum FROM vigil_checksums();" >"$TMP/b"
   diff "$TMP/a" "$TMP/b" >/dev/null || fail "the restored dump has other checksums"
@@ -311,12 +292,8 @@ fi
 heading "11. the final vigil_check()"
 show "SELECT check_name, severity, table_name, violations FROM vigil_check();"
 left=$(value "SELECT count(*) FROM vigil_check() WHERE severity <> 'info';")
-if [ $REPAIR = 1 ]; then
-  [ "$left" = 0 ] || fail "$left findings left after the repair"
-  echo "clean: no findings"
-else
-  echo "$left findings left: the repair is not in this build"
-fi
+[ "$left" = 0 ] || fail "$left findings left after the repair"
+echo "clean: no findings"
 
 heading "done in $(( ($(date +%s%N) - START) / 1000000 )) ms"
 echo "database: $DB"
