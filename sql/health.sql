@@ -44,7 +44,8 @@ SELECT metric, alert FROM vigil_snapshot() WHERE alert IS NOT NULL;
 SET vigil.database_size_limit_mb = 1;
 SELECT metric, threshold, status FROM vigil_health() WHERE metric = 'database_size_mb';
 RESET vigil.database_size_limit_mb;
--- integrity findings: an invalid index and a NOT VALID constraint (critical)
+-- integrity findings: a row breaking a NOT VALID check and duplicates under an invalid unique
+-- index: two vigil_check() errors (critical)
 CREATE TABLE hl (id int, v int);
 INSERT INTO hl VALUES (1, -1), (1, 2);
 ALTER TABLE hl ADD CONSTRAINT v_positive CHECK (v > 0) NOT VALID;

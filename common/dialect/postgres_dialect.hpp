@@ -46,7 +46,6 @@ class PostgresDialect final : public Dialect {
   void prepare_settings(Session& session) const override;
   std::string now_sql() const override;
   std::vector<HealthProbe> health_probes() const override;
-  std::string integrity_findings_sql() const override;
   std::string notify_sql() const override;
   bool check_scheduler(Session& session) const override;
   std::string schedule_sql() const override;

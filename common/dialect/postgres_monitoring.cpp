@@ -107,21 +107,6 @@ SELECT pg_catalog.pg_database_size(pg_catalog.current_database()) / 1048576.0,
   return probes;
 }
 
-// Until vigil_check() exists: invalid indexes (a failed CREATE INDEX CONCURRENTLY) and
-// constraints that were never validated (NOT VALID), on user tables.
-std::string PostgresDialect::integrity_findings_sql() const {
-  return fmt::format(R"sql(
-SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i
-        JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT i.indisvalid AND {0})
-     + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_constraint co
-        JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT co.convalidated AND co.contype IN ('c', 'f') AND {0}))sql",
-                     kUserRelation);
-}
-
 std::string PostgresDialect::notify_sql() const {
   return "SELECT pg_catalog.pg_notify('vigil_alerts', $1)";
 }

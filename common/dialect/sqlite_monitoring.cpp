@@ -84,12 +84,6 @@ FROM pragma_page_count AS p, pragma_page_size AS s)sql",
   return probes;
 }
 
-// Until vigil_check() exists: rows that break a foreign key (PRAGMA foreign_key_check; SQLite
-// does not enforce foreign keys unless PRAGMA foreign_keys is on).
-std::string SqliteDialect::integrity_findings_sql() const {
-  return "SELECT count(*) FROM pragma_foreign_key_check";
-}
-
 std::string SqliteDialect::notify_sql() const {
   return "";
 }

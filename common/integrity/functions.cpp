@@ -29,6 +29,7 @@
 
 #include "integrity/check_kind.hpp"
 #include "schema/introspect.hpp"
+#include "stats/integrity_hook.hpp"
 #include "vigil/dialect.hpp"
 
 namespace vigil::integrity {
@@ -66,11 +67,15 @@ struct Tally {
 
 class CheckSource final : public RowSource {
  public:
-  CheckSource(Session& session, std::vector<Table> tables, bool all_tables, bool full)
+  // `database_wide` false leaves out the database-wide probes (the physical check of every
+  // table) of an all-tables check.
+  CheckSource(Session& session, std::vector<Table> tables, bool all_tables, bool full,
+              bool database_wide = true)
       : session_(session),
         context_{session, full, all_tables, false},
         tables_(std::move(tables)),
-        all_tables_(all_tables) {}
+        all_tables_(all_tables),
+        database_wide_(database_wide) {}
 
   bool next(Row& row) override {
     while (pending_.empty()) {
@@ -96,7 +101,7 @@ class CheckSource final : public RowSource {
         session_.check_interrupts();
         kind->plan(context_, table, planned);
       }
-    } else if (all_tables_ && !database_done_) {
+    } else if (all_tables_ && database_wide_ && !database_done_) {
       database_done_ = true;
       for (const auto& kind : check_kinds()) kind->plan_database(context_, planned);
     } else {
@@ -163,6 +168,7 @@ class CheckSource final : public RowSource {
   CheckContext context_;
   std::vector<Table> tables_;
   bool all_tables_;
+  bool database_wide_;
   std::size_t table_pos_ = 0;
   bool database_done_ = false;
   std::deque<std::unique_ptr<Probe>> probes_;
@@ -203,6 +209,16 @@ class CheckRowsSource final : public RowSource {
 }  // namespace vigil::integrity
 
 namespace vigil {
+
+std::int64_t count_integrity_findings(Session& session) {
+  integrity::CheckSource source(session, introspect_schema(session).tables, true, false, false);
+  std::int64_t errors = 0;
+  Row row;
+  while (source.next(row)) {
+    if (row[1].to_text() == "error") ++errors;
+  }
+  return errors;
+}
 
 void register_integrity_functions(std::vector<FunctionSpec>& out) {
   using integrity::CheckContext;

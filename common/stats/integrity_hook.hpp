@@ -1,12 +1,11 @@
 // common/stats/integrity_hook.hpp
 //
-// The one place vigil_health() asks "how many integrity problems does this database have?".
-//
-// Today it counts what each engine reports by itself (Dialect::integrity_findings_sql()):
-// SQLite's foreign-key violations (PRAGMA foreign_key_check) and PostgreSQL's invalid indexes
-// and NOT VALID constraints.  When vigil_check() lands in the core, this function becomes the
-// number of its findings with severity 'error' -- a change of this function's body only;
-// health, snapshots, alerts and metrics keep calling it.
+// The one place vigil_health() asks "how many integrity problems does this database have?":
+// the number of vigil_check() findings of severity 'error' over every table, without the
+// physical check (SQLite's quick_check is a health metric of its own; PostgreSQL's amcheck
+// reads every page and index, too slow for a health probe).  The same planted defects give
+// the same number in both engines.  Warnings (an invalid index, a NOT VALID constraint) are
+// not counted: they are not bad data.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +14,7 @@
 
 namespace vigil {
 
+// Defined beside vigil_check() in common/integrity/functions.cpp.
 std::int64_t count_integrity_findings(Session& session);
 
 }  // namespace vigil

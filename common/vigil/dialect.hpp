@@ -212,9 +212,6 @@ class Dialect {
   virtual std::string now_sql() const = 0;
   // The engine's own health metrics, in display order.
   virtual std::vector<HealthProbe> health_probes() const = 0;
-  // One row, one column: how many integrity problems the engine reports by itself (see
-  // common/stats/integrity_hook.hpp).
-  virtual std::string integrity_findings_sql() const = 0;
   // Sends $1 (text) on the channel vigil_alerts; "" where the engine has no notifications.
   virtual std::string notify_sql() const = 0;
   // The scheduler vigil_monitor_start() uses.  Throws kFeatureNotSupported / kPrerequisiteState

@@ -1,6 +1,7 @@
 -- vigil_health(): the metrics both engines have, their default thresholds, and an integrity
--- finding of the same kind (a row breaking a foreign key the engine does not check) reported
--- the same way -- SQLite through PRAGMA foreign_key_check, PostgreSQL as a NOT VALID key.
+-- finding of the same kind (a row breaking a foreign key the engine does not check: SQLite
+-- without PRAGMA foreign_keys, PostgreSQL through a NOT VALID key) counted the same way, as
+-- vigil_check()'s fk_orphan error.
 
 -- setup sqlite
 CREATE TABLE parent (id INTEGER PRIMARY KEY);
