@@ -1,0 +1,234 @@
+-- sql/security.sql: vigil under a hostile search_path, its function attributes, and what
+-- PUBLIC may not run (docs/reliability.md, "Security").
+--
+-- In a database of its own: objects are planted in public BEFORE CREATE EXTENSION and stay
+-- there for every call -- operators that would be a better match than pg_catalog's for the
+-- catalog types vigil compares (every left/right pair without an exact pg_catalog operator),
+-- functions shadowing pg_catalog ones for varchar/name arguments, views named like catalog
+-- tables and like vigil's own tables.  Each planted object bumps a sequence (not rolled back
+-- by the error) and raises: the last query shows the sequence was never touched.
+
+-- 1. Function attributes: no SECURITY DEFINER, no proconfig (search_path) except the trigger
+--    function, which touches no user object.
+SELECT p.proname, p.prosecdef, p.proconfig
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+  AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
+WHERE p.prosecdef OR p.proconfig IS NOT NULL
+ORDER BY 1;
+SELECT count(*) AS security_definer_functions
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+  AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
+WHERE p.prosecdef;
+
+-- 2. What is revoked from PUBLIC (docs/reliability.md lists the same): every function that
+--    writes, and vigil_backup.  Everything else may be run by anyone, with the caller's rights.
+SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS args
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+  AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
+WHERE p.prokind <> 'a' AND p.prorettype <> 'pg_catalog.trigger'::pg_catalog.regtype
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(COALESCE(p.proacl,
+                    pg_catalog.acldefault('f', p.proowner))) a
+                  WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')
+ORDER BY 1;
+-- ...and every function that the registry says writes is among them
+SELECT f.name AS writes_but_executable_by_public
+FROM vigil_functions() f
+JOIN pg_catalog.pg_proc p ON p.proname = f.name
+WHERE f.writes AND pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE');
+-- vigil's tables: PUBLIC may read vigil_rules (vigil_check reads it with the caller's
+-- rights) and nothing else
+SELECT c.relname, a.privilege_type
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  AND d.objid = c.oid AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
+CROSS JOIN LATERAL pg_catalog.aclexplode(COALESCE(c.relacl,
+    pg_catalog.acldefault('r', c.relowner))) a
+WHERE a.grantee = 0
+ORDER BY 1, 2;
+
+-- 3. A hostile database.
+\set regress_db :DBNAME
+CREATE DATABASE vigil_hostile;
+\c vigil_hostile
+CREATE SCHEMA trap;
+CREATE SEQUENCE trap.hits;
+CREATE FUNCTION trap.hit(what text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_catalog.nextval('trap.hits');
+  RAISE EXCEPTION 'planted object used: %', what;
+END $$;
+CREATE FUNCTION trap.show_error(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE sql;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+-- operators: for each pair of these types without an exact pg_catalog operator, a planted
+-- one would be preferred over pg_catalog's (which needs an implicit cast)
+DO $$
+DECLARE
+  types text[] := ARRAY['oid', 'regclass', 'regtype', 'regproc', 'name', 'text', '"char"',
+                        'varchar', 'bpchar', 'smallint', 'integer', 'bigint', 'boolean',
+                        'int2vector', 'oidvector', 'smallint[]', 'text[]', 'name[]', 'oid[]'];
+  ops text[] := ARRAY['=', '<>', '<', '>', '<=', '>=', '~', '!~', '~~', '||'];
+  l text; r text; op text; n int := 0;
+BEGIN
+  FOREACH l IN ARRAY types LOOP
+    FOREACH r IN ARRAY types LOOP
+      EXECUTE pg_catalog.format(
+        'CREATE FUNCTION public.planted_op(%s, %s) RETURNS boolean LANGUAGE sql '
+        'AS $f$ SELECT trap.hit(%L) $f$', l, r, 'operator on ' || l || ', ' || r);
+      FOREACH op IN ARRAY ops LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o
+                       WHERE o.oprname = op AND o.oprleft = l::pg_catalog.regtype
+                         AND o.oprright = r::pg_catalog.regtype) THEN
+          EXECUTE pg_catalog.format(
+            'CREATE OPERATOR public.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = public.planted_op)',
+            op, l, r);
+          n := n + 1;
+        END IF;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+  RAISE NOTICE 'more than 1000 operators planted: %', n > 1000;
+END $$;
+-- functions: better matches than pg_catalog's for varchar / name arguments
+DO $$
+DECLARE
+  f text; t text;
+BEGIN
+  FOREACH f IN ARRAY ARRAY['lower', 'upper', 'length', 'quote_ident', 'quote_literal', 'btrim',
+                           'md5', 'to_regclass', 'format', 'concat', 'textlen'] LOOP
+    FOREACH t IN ARRAY ARRAY['varchar', 'name', 'bpchar'] LOOP
+      EXECUTE pg_catalog.format(
+        'CREATE FUNCTION public.%I(%s) RETURNS text LANGUAGE sql AS $f$ SELECT trap.hit(%L)::text $f$',
+        f, t, f || '(' || t || ')');
+    END LOOP;
+  END LOOP;
+END $$;
+-- relations named like catalog tables and like vigil's own tables
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['pg_class', 'pg_namespace', 'pg_attribute', 'pg_constraint',
+                           'pg_index', 'pg_proc', 'pg_extension', 'pg_depend', 'pg_type',
+                           'pg_stat_all_tables', 'pg_settings', 'pg_sequence', 'pg_attrdef',
+                           'vigil_rules', 'vigil_quarantine', 'vigil_migrations',
+                           'vigil_migration_events', 'vigil_settings', 'vigil_health_history',
+                           'vigil_alerts', 'vigil_backups'] LOOP
+    EXECUTE pg_catalog.format('CREATE VIEW public.%I AS SELECT trap.hit(%L) AS planted', r,
+                              'relation public.' || r);
+  END LOOP;
+END $$;
+
+-- CREATE EXTENSION into public refuses to take over a planted vigil_rules...
+SELECT trap.show_error('CREATE EXTENSION vigil');
+-- ...and into its own schema it installs beside every planted object
+CREATE SCHEMA vigil_ext;
+CREATE EXTENSION vigil SCHEMA vigil_ext;
+SHOW search_path;
+
+-- user tables the calls work on: a text/varchar foreign key (no exact pg_catalog operator),
+-- a CHECK, a rule, a partitioned table, a table without a primary key
+CREATE TABLE parent (code text PRIMARY KEY, n int CHECK (n >= 0));
+CREATE TABLE child (id int PRIMARY KEY, code varchar(10) REFERENCES parent);
+CREATE TABLE parted (id int, v name) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (100);
+CREATE TABLE nopk (a "char", b smallint, c oid);
+INSERT INTO parent VALUES ('a', 1), ('b', 2);
+INSERT INTO child VALUES (1, 'a'), (2, 'b');
+INSERT INTO parted VALUES (1, 'x'), (2, 'y');
+INSERT INTO nopk VALUES ('a', 1, 1), ('a', 1, 1);
+SELECT pg_catalog.count(*) AS tables FROM vigil_ext.vigil_schema() GROUP BY true;
+SELECT vigil_ext.vigil_schema_fingerprint() IS NOT NULL AS fingerprint;
+SELECT table_name, row_count FROM vigil_ext.vigil_table_stats() ORDER BY 1;
+SELECT vigil_ext.vigil_rule_add('n_small', 'parent', 'n < 100');
+SELECT check_name, table_name, status, violation_count FROM vigil_ext.vigil_check()
+WHERE status <> 'ok' ORDER BY 1, 2;
+SELECT count(*) AS fk_orphans FROM vigil_ext.vigil_check_rows('fk_orphan', 'child');
+SELECT count(*) AS duplicates FROM vigil_ext.vigil_check_rows('duplicate_rows', 'nopk');
+SELECT vigil_ext.vigil_table_checksum('child') = vigil_ext.vigil_table_checksum('child')
+  AS checksum_stable;
+SELECT pg_catalog.count(*) AS checksums FROM vigil_ext.vigil_checksums();
+SELECT segment, row_count FROM vigil_ext.vigil_checksum_segments('child', 2, '[1]');
+SELECT vigil_ext.vigil_migration_add('1', 'one', 'CREATE TABLE m1 (id int)', 'DROP TABLE m1',
+                                     '{"requires": []}');
+SELECT vigil_ext.vigil_migration_add('2', 'two', 'ALTER TABLE m1 ADD COLUMN v text');
+SELECT version, status FROM vigil_ext.vigil_migrate();
+SELECT version, status FROM vigil_ext.vigil_rollback('1');
+SELECT version, state FROM vigil_ext.vigil_migration_status() ORDER BY 1;
+SELECT vigil_ext.vigil_migration_assert('1');
+SELECT vigil_ext.vigil_migrations_import(vigil_ext.vigil_migrations_export());
+SELECT vigil_ext.vigil_migration_mark_applied('2');
+SELECT pg_catalog.count(*) > 0 AS health FROM vigil_ext.vigil_health();
+SELECT pg_catalog.length(vigil_ext.vigil_metrics()) > 0 AS metrics;
+SELECT pg_catalog.count(*) >= 0 AS snapshot FROM vigil_ext.vigil_snapshot();
+SELECT pg_catalog.count(*) >= 0 AS optimize FROM vigil_ext.vigil_optimize(false);
+SELECT vigil_ext.vigil_rule_drop('n_small');
+SELECT last_value AS planted_objects_used, is_called FROM trap.hits;
+
+-- the same with the extension in public (after the planted vigil_* views are gone): the
+-- install script runs with public first in its search_path, beside the planted operators
+DROP EXTENSION vigil;
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['vigil_rules', 'vigil_quarantine', 'vigil_migrations',
+                           'vigil_migration_events', 'vigil_settings', 'vigil_health_history',
+                           'vigil_alerts', 'vigil_backups'] LOOP
+    EXECUTE pg_catalog.format('DROP VIEW public.%I', r);
+  END LOOP;
+END $$;
+DROP TABLE m1;
+CREATE EXTENSION vigil;
+SELECT vigil_rule_add('n_small', 'parent', 'n < 100');
+SELECT check_name, table_name, status FROM vigil_check() WHERE status <> 'ok' ORDER BY 1, 2;
+SELECT vigil_table_checksum('parted') IS NOT NULL AS checksum;
+SELECT vigil_migration_add('1', 'one', 'CREATE TABLE m1 (id int)');
+SELECT version, status FROM vigil_migrate();
+SELECT last_value AS planted_objects_used, is_called FROM trap.hits;
+
+-- 4. Privileges: a role may only check what it may read.
+CREATE ROLE vigil_sec_user;
+GRANT SELECT ON parent TO vigil_sec_user;
+SET ROLE vigil_sec_user;
+SELECT pg_catalog.count(*) AS parent_readable FROM vigil_check('parent');
+SELECT trap.show_error($$SELECT * FROM vigil_check('child')$$);
+SELECT trap.show_error($$SELECT * FROM vigil_check_rows('fk_orphan', 'child')$$);
+SELECT trap.show_error($$SELECT vigil_table_checksum('child')$$);
+SELECT trap.show_error($$SELECT * FROM vigil_checksum_segments('child', 2)$$);
+SELECT trap.show_error($$SELECT * FROM vigil_table_stats('child')$$);
+SELECT trap.show_error($$SELECT * FROM vigil_check()$$);
+-- functions that write are not for PUBLIC
+SELECT trap.show_error($$SELECT vigil_rule_add('r', 'parent', 'n > 0')$$);
+SELECT trap.show_error($$SELECT vigil_rule_drop('n_small')$$);
+SELECT trap.show_error($$SELECT * FROM vigil_migrate()$$);
+SELECT trap.show_error($$SELECT vigil_migration_add('9', 'x', 'SELECT 1')$$);
+SELECT trap.show_error($$SELECT * FROM vigil_snapshot()$$);
+-- vigil's ledgers are not readable, vigil_rules is
+SELECT trap.show_error($$SELECT count(*) FROM vigil_migrations$$);
+SELECT pg_catalog.count(*) AS rules_readable FROM vigil_rules;
+RESET ROLE;
+-- EXECUTE granted on a writing function still needs the rights on what it changes
+GRANT EXECUTE ON FUNCTION vigil_rule_add(text, text, text, text, text) TO vigil_sec_user;
+SET ROLE vigil_sec_user;
+SELECT trap.show_error($$SELECT vigil_rule_add('r', 'parent', 'n > 0')$$);
+RESET ROLE;
+SELECT pg_catalog.count(*) AS rules_unchanged FROM vigil_rules;
+REVOKE ALL ON parent FROM vigil_sec_user;
+REVOKE ALL ON FUNCTION vigil_rule_add(text, text, text, text, text) FROM vigil_sec_user;
+DROP ROLE vigil_sec_user;
+SELECT last_value AS planted_objects_used, is_called FROM trap.hits;
+
+\c :regress_db
+DROP DATABASE vigil_hostile;
