@@ -71,14 +71,19 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
--- operators: for each pair of these types without an exact pg_catalog operator, a planted
--- one would be preferred over pg_catalog's (which needs an implicit cast)
+-- operators: for each pair of these types (the catalog's, and the numbers and times of the
+-- monitoring queries) without an exact pg_catalog operator, a planted one would be preferred
+-- over pg_catalog's, which needs an implicit cast -- or, for `name_column op 'literal'`, is
+-- not even considered first: an unknown literal takes the other side's type
 DO $$
 DECLARE
   types text[] := ARRAY['oid', 'regclass', 'regtype', 'regproc', 'name', 'text', '"char"',
                         'varchar', 'bpchar', 'smallint', 'integer', 'bigint', 'boolean',
-                        'int2vector', 'oidvector', 'smallint[]', 'text[]', 'name[]', 'oid[]'];
-  ops text[] := ARRAY['=', '<>', '<', '>', '<=', '>=', '~', '!~', '~~', '||'];
+                        'int2vector', 'oidvector', 'smallint[]', 'text[]', 'name[]', 'oid[]',
+                        'numeric', 'real', 'double precision', 'interval',
+                        'timestamp with time zone'];
+  ops text[] := ARRAY['=', '<>', '<', '>', '<=', '>=', '~', '!~', '~~', '||', '+', '-', '*',
+                      '/'];
   l text; r text; op text; n int := 0;
 BEGIN
   FOREACH l IN ARRAY types LOOP
@@ -87,18 +92,21 @@ BEGIN
         'CREATE FUNCTION public.planted_op(%s, %s) RETURNS boolean LANGUAGE sql '
         'AS $f$ SELECT trap.hit(%L) $f$', l, r, 'operator on ' || l || ', ' || r);
       FOREACH op IN ARRAY ops LOOP
+        -- (this test's own comparisons name pg_catalog's operators: the planted ones would
+        -- otherwise catch them too, as the first version of this loop showed)
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator o
-                       WHERE o.oprname = op AND o.oprleft = l::pg_catalog.regtype
-                         AND o.oprright = r::pg_catalog.regtype) THEN
+                       WHERE o.oprname OPERATOR(pg_catalog.=) op::pg_catalog.name
+                         AND o.oprleft OPERATOR(pg_catalog.=) l::pg_catalog.regtype::pg_catalog.oid
+                         AND o.oprright OPERATOR(pg_catalog.=) r::pg_catalog.regtype::pg_catalog.oid) THEN
           EXECUTE pg_catalog.format(
             'CREATE OPERATOR public.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = public.planted_op)',
             op, l, r);
-          n := n + 1;
+          n := n OPERATOR(pg_catalog.+) 1;
         END IF;
       END LOOP;
     END LOOP;
   END LOOP;
-  RAISE NOTICE 'more than 1000 operators planted: %', n > 1000;
+  RAISE NOTICE 'more than 1000 operators planted: %', n OPERATOR(pg_catalog.>) 1000;
 END $$;
 -- functions: better matches than pg_catalog's for varchar / name arguments
 DO $$
@@ -114,6 +122,15 @@ BEGIN
     END LOOP;
   END LOOP;
 END $$;
+-- and exact matches where pg_catalog's are polymorphic (anyarray, "any")
+CREATE FUNCTION public.unnest(pg_catalog.oid[]) RETURNS SETOF pg_catalog.oid LANGUAGE sql
+  AS $$ SELECT trap.hit('unnest(oid[])')::text::pg_catalog.oid $$;
+CREATE FUNCTION public.unnest(pg_catalog.int2[]) RETURNS SETOF pg_catalog.int2 LANGUAGE sql
+  AS $$ SELECT trap.hit('unnest(int2[])')::text::pg_catalog.int2 $$;
+CREATE FUNCTION public.array_position(pg_catalog.int2[], pg_catalog.int2) RETURNS integer
+  LANGUAGE sql AS $$ SELECT trap.hit('array_position(int2[], int2)')::text::integer $$;
+CREATE FUNCTION public.count(pg_catalog.oid) RETURNS bigint LANGUAGE sql
+  AS $$ SELECT trap.hit('count(oid)')::text::bigint $$;
 -- relations named like catalog tables and like vigil's own tables
 DO $$
 DECLARE
@@ -148,14 +165,14 @@ INSERT INTO parent VALUES ('a', 1), ('b', 2);
 INSERT INTO child VALUES (1, 'a'), (2, 'b');
 INSERT INTO parted VALUES (1, 'x'), (2, 'y');
 INSERT INTO nopk VALUES ('a', 1, 1), ('a', 1, 1);
-SELECT pg_catalog.count(*) AS tables FROM vigil_ext.vigil_schema() GROUP BY true;
+SELECT pg_catalog.count(*) AS schema_rows FROM vigil_ext.vigil_schema();
 SELECT vigil_ext.vigil_schema_fingerprint() IS NOT NULL AS fingerprint;
 SELECT table_name, row_count FROM vigil_ext.vigil_table_stats() ORDER BY 1;
 SELECT vigil_ext.vigil_rule_add('n_small', 'parent', 'n < 100');
-SELECT check_name, table_name, status, violation_count FROM vigil_ext.vigil_check()
-WHERE status <> 'ok' ORDER BY 1, 2;
+SELECT check_name, table_name, violations FROM vigil_ext.vigil_check() ORDER BY 1, 2;
 SELECT count(*) AS fk_orphans FROM vigil_ext.vigil_check_rows('fk_orphan', 'child');
-SELECT count(*) AS duplicates FROM vigil_ext.vigil_check_rows('duplicate_rows', 'nopk');
+SELECT count(*) AS not_null FROM vigil_ext.vigil_check_rows('not_null', 'nopk');
+SELECT count(*) AS checks FROM vigil_ext.vigil_check_rows('check_constraint', 'parent');
 SELECT vigil_ext.vigil_table_checksum('child') = vigil_ext.vigil_table_checksum('child')
   AS checksum_stable;
 SELECT pg_catalog.count(*) AS checksums FROM vigil_ext.vigil_checksums();
@@ -163,6 +180,7 @@ SELECT segment, row_count FROM vigil_ext.vigil_checksum_segments('child', 2, '[1
 SELECT vigil_ext.vigil_migration_add('1', 'one', 'CREATE TABLE m1 (id int)', 'DROP TABLE m1',
                                      '{"requires": []}');
 SELECT vigil_ext.vigil_migration_add('2', 'two', 'ALTER TABLE m1 ADD COLUMN v text');
+CALL vigil_ext.vigil_migrate_strict('1');
 SELECT version, status FROM vigil_ext.vigil_migrate();
 SELECT version, status FROM vigil_ext.vigil_rollback('1');
 SELECT version, state FROM vigil_ext.vigil_migration_status() ORDER BY 1;
@@ -192,15 +210,29 @@ END $$;
 DROP TABLE m1;
 CREATE EXTENSION vigil;
 SELECT vigil_rule_add('n_small', 'parent', 'n < 100');
-SELECT check_name, table_name, status FROM vigil_check() WHERE status <> 'ok' ORDER BY 1, 2;
+SELECT check_name, table_name, violations FROM vigil_check() ORDER BY 1, 2;
 SELECT vigil_table_checksum('parted') IS NOT NULL AS checksum;
 SELECT vigil_migration_add('1', 'one', 'CREATE TABLE m1 (id int)');
 SELECT version, status FROM vigil_migrate();
+SELECT pg_catalog.count(*) >= 0 AS query_stats FROM vigil_query_stats();
+SELECT check_name, violations FROM vigil_check('child', true) ORDER BY 1;
+-- every registered function (registry-driven: a new one is covered too), with NULL for each
+-- argument: whatever it answers, it reaches no planted object
+SELECT pg_catalog.count(*) > 20 AS functions_called,
+       pg_catalog.count(*) FILTER (WHERE r LIKE '%planted object%') AS reached_planted_objects,
+       pg_catalog.count(*) FILTER (WHERE r LIKE 'XX%') AS internal_errors
+FROM (SELECT trap.show_error(pg_catalog.format('SELECT * FROM %I(%s)', p.proname,
+        pg_catalog.array_to_string(
+          pg_catalog.array_fill('NULL'::text, ARRAY[p.pronargs::integer]), ', '))) AS r
+      FROM vigil_functions() f
+      JOIN pg_catalog.pg_proc p ON p.proname OPERATOR(pg_catalog.=) f.name
+        AND p.pronamespace OPERATOR(pg_catalog.=) 'public'::pg_catalog.regnamespace::pg_catalog.oid) calls;
 SELECT last_value AS planted_objects_used, is_called FROM trap.hits;
 
 -- 4. Privileges: a role may only check what it may read.
 CREATE ROLE vigil_sec_user;
 GRANT SELECT ON parent TO vigil_sec_user;
+GRANT USAGE ON SCHEMA trap TO vigil_sec_user;
 SET ROLE vigil_sec_user;
 SELECT pg_catalog.count(*) AS parent_readable FROM vigil_check('parent');
 SELECT trap.show_error($$SELECT * FROM vigil_check('child')$$);
@@ -226,6 +258,7 @@ SELECT trap.show_error($$SELECT vigil_rule_add('r', 'parent', 'n > 0')$$);
 RESET ROLE;
 SELECT pg_catalog.count(*) AS rules_unchanged FROM vigil_rules;
 REVOKE ALL ON parent FROM vigil_sec_user;
+REVOKE ALL ON SCHEMA trap FROM vigil_sec_user;
 REVOKE ALL ON FUNCTION vigil_rule_add(text, text, text, text, text) FROM vigil_sec_user;
 DROP ROLE vigil_sec_user;
 SELECT last_value AS planted_objects_used, is_called FROM trap.hits;
