@@ -165,12 +165,19 @@ INSERT INTO parent VALUES ('a', 1), ('b', 2);
 INSERT INTO child VALUES (1, 'a'), (2, 'b');
 INSERT INTO parted VALUES (1, 'x'), (2, 'y');
 INSERT INTO nopk VALUES ('a', 1, 1), ('a', 1, 1);
+-- findings for the checks to find: an orphan (text parent, varchar child: the comparison is
+-- the constraint's own operator, not a planted text = varchar), a rule violation
+ALTER TABLE child DISABLE TRIGGER ALL;
+INSERT INTO child VALUES (3, 'zz');
+ALTER TABLE child ENABLE TRIGGER ALL;
+INSERT INTO parent VALUES ('big', 500);
 SELECT pg_catalog.count(*) AS schema_rows FROM vigil_ext.vigil_schema();
 SELECT vigil_ext.vigil_schema_fingerprint() IS NOT NULL AS fingerprint;
 SELECT table_name, row_count FROM vigil_ext.vigil_table_stats() ORDER BY 1;
 SELECT vigil_ext.vigil_rule_add('n_small', 'parent', 'n < 100');
 SELECT check_name, table_name, violations FROM vigil_ext.vigil_check() ORDER BY 1, 2;
-SELECT count(*) AS fk_orphans FROM vigil_ext.vigil_check_rows('fk_orphan', 'child');
+SELECT * FROM vigil_ext.vigil_check_rows('fk_orphan', 'child');
+SELECT * FROM vigil_ext.vigil_check_rows('rule:n_small', 'parent');
 SELECT count(*) AS not_null FROM vigil_ext.vigil_check_rows('not_null', 'nopk');
 SELECT count(*) AS checks FROM vigil_ext.vigil_check_rows('check_constraint', 'parent');
 SELECT vigil_ext.vigil_table_checksum('child') = vigil_ext.vigil_table_checksum('child')

@@ -38,12 +38,16 @@ std::string PostgresDialect::now_sql() const {
                                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))sql";
 }
 
+// The operands of every operator below have exactly the types of a pg_catalog operator (casts
+// where they would not): an operator planted in the caller's search_path for, say,
+// numeric * bigint would otherwise be a better match than pg_catalog's (sql/security.sql).
 std::vector<HealthProbe> PostgresDialect::health_probes() const {
   std::vector<HealthProbe> probes;
   // Client connections only: background workers do not take max_connections slots.
   probes.push_back({"connections_pct",
                     R"sql(
-SELECT 100.0 * pg_catalog.count(*) / pg_catalog.current_setting('max_connections')::int,
+SELECT 100.0 * pg_catalog.count(*)::pg_catalog.numeric
+         / pg_catalog.current_setting('max_connections')::pg_catalog.numeric,
        pg_catalog.count(*) OPERATOR(pg_catalog.||) ' of ' OPERATOR(pg_catalog.||) pg_catalog.current_setting('max_connections')
          OPERATOR(pg_catalog.||) ' connections in use'
 FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')sql",
@@ -52,7 +56,7 @@ FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')sql",
   probes.push_back({"cache_hit_pct",
                     R"sql(
 SELECT CASE WHEN blks_hit + blks_read = 0 THEN 100.0
-            ELSE 100.0 * blks_hit / (blks_hit + blks_read) END,
+            ELSE 100.0 * blks_hit::pg_catalog.numeric / (blks_hit + blks_read)::pg_catalog.numeric END,
        blks_hit OPERATOR(pg_catalog.||) ' buffer hits, ' OPERATOR(pg_catalog.||) blks_read OPERATOR(pg_catalog.||) ' reads'
 FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database())sql",
                     false,
@@ -87,7 +91,7 @@ WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')
                     {}});
   probes.push_back({"dead_rows_pct",
                     fmt::format(R"sql(
-SELECT CASE WHEN COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0) = 0 THEN 0.0
+SELECT CASE WHEN COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0) = 0::pg_catalog.numeric THEN 0.0
             ELSE 100.0 * pg_catalog.sum(s.n_dead_tup) / pg_catalog.sum(s.n_live_tup + s.n_dead_tup) END,
        COALESCE(pg_catalog.sum(s.n_dead_tup), 0) OPERATOR(pg_catalog.||) ' dead rows of '
          OPERATOR(pg_catalog.||) COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0)
@@ -100,7 +104,7 @@ WHERE {})sql",
                     {}});
   probes.push_back({"database_size_mb",
                     R"sql(
-SELECT pg_catalog.pg_database_size(pg_catalog.current_database()) / 1048576.0,
+SELECT pg_catalog.pg_database_size(pg_catalog.current_database())::pg_catalog.numeric / 1048576.0,
        pg_catalog.pg_size_pretty(pg_catalog.pg_database_size(pg_catalog.current_database())))sql",
                     false,
                     {}});
@@ -192,7 +196,8 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND {}
   AND ((s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
         AND s.n_live_tup + s.n_dead_tup + s.n_mod_since_analyze > 0)
-       OR s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0))
+       OR s.n_mod_since_analyze::pg_catalog.float8
+          > 50::pg_catalog.float8 + 0.1::pg_catalog.float8 * GREATEST(c.reltuples, 0)::pg_catalog.float8)
 ORDER BY 1, 2)sql",
                                           kUserRelation));
   std::vector<StaleTable> out;

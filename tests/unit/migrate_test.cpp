@@ -221,8 +221,8 @@ TEST(MigrationSplitter, RefusesWhatNoEngineCouldParse) {
   EXPECT_EQ(split_error("SELECT 1; CREAT TABLE t (x int)"),
             "up_sql: statement 2 does not start with an SQL command: \"CREAT\" (line 1)");
   // The word is shown escaped and cut: a NUL would end the message early (fuzz_splitter).
-  EXPECT_EQ(split_error(std::string("SELECT 1;\n\x01\0x;", 13)),
-            "up_sql: statement 2 does not start with an SQL command: \"\\x01\\x00x\" (line 2)");
+  EXPECT_EQ(split_error(std::string("SELECT 1;\n\0;", 12)),
+            "up_sql: statement 2 does not start with an SQL command: \"\\x00\" (line 2)");
   EXPECT_EQ(split_error(std::string(1000, 'a')),
             "up_sql: statement 1 does not start with an SQL command: \"" + std::string(40, 'a') +
                 "...\" (line 1)");
