@@ -207,6 +207,9 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 -- record is kept), and raises 55000 after committing when one failed or needs the client
 -- (manual).  A procedure: CALL it outside an explicit transaction block.
 --
+-- Not pinned with SET search_path (a procedure with SET cannot COMMIT, and the migrations run
+-- with the caller's search_path): what it names itself is qualified instead.
+--
 CREATE PROCEDURE vigil_migrate_strict(target_version text DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
@@ -218,14 +221,11 @@ BEGIN
   LOOP
     tried := 0;
     problem := NULL;
-    -- Not pinned with SET search_path (a procedure with SET cannot COMMIT, and the migrations
-    -- run with the caller's search_path): everything here is qualified instead.
     FOR r IN SELECT * FROM @extschema@.vigil_migrate(target_version, 1) LOOP
       tried := tried OPERATOR(pg_catalog.+) 1;
       RAISE NOTICE 'vigil: migration % (%) %', r.version, r.name, r.status;
       IF r.status OPERATOR(pg_catalog.<>) 'applied'::pg_catalog.text THEN
-        problem := pg_catalog.format('migration %s (%s) %s: %s', r.version, r.name, r.status,
-                                     r.detail);
+        problem := pg_catalog.format('migration %s (%s) %s: %s', r.version, r.name, r.status, r.detail);
       END IF;
     END LOOP;
     COMMIT;
