@@ -69,8 +69,8 @@ class ForeignKeyOrphans final : public CheckKind {
         any_null += (i > 0 ? " OR " : "") + child + " IS NULL";
         no_null += (i > 0 ? " AND " : "") + child + " IS NOT NULL";
         const std::string op = i < fk.operators.size() ? fk.operators[i] : "=";
-        join += (i > 0 ? " AND " : "") + std::string("p.") +
-                d.quote_identifier(fk.parent_columns[i]) + " " + op + " " + child;
+        join += fmt::format("{}p.{} {} {}", i > 0 ? " AND " : "",
+                            d.quote_identifier(fk.parent_columns[i]), op, child);
       }
       const std::string child_from = d.table_source(table.ref, table.kind) + " AS c";
       Dialect::AntiJoin anti{child_from, ""};
