@@ -24,7 +24,9 @@ namespace mig = vigil::migrate;
 
 namespace {
 
-int sign(int x) { return (x > 0) - (x < 0); }
+int sign(int x) {
+  return (x > 0) - (x < 0);
+}
 
 bool valid(std::string_view v) {
   try {
