@@ -238,8 +238,20 @@ class Normalizer {
     }
   }
 
+  // Two operator characters written side by side would lex as another token (`:` then `::`
+  // is `:::`, read back as `::` and the parameter `:from`; `-` `-` a comment): they keep a
+  // space, so the normalised text lexes into the same tokens (found by fuzz_normalize).
+  static bool operator_char(char c) {
+    return c != 0 && std::strchr("+-*/<>=~!@#%^&|:", c) != nullptr;
+  }
+
+  bool would_merge(std::string_view text) const {
+    return !out_.empty() && !text.empty() && operator_char(out_.back()) &&
+           operator_char(text.front());
+  }
+
   void emit(Piece kind, std::string_view text) {
-    if (space_before(kind)) out_.push_back(' ');
+    if (space_before(kind) || would_merge(text)) out_.push_back(' ');
     pieces_.push_back(OutPiece{kind, out_.size(), false, 0});
     out_.append(text);
   }

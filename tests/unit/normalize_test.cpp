@@ -92,6 +92,8 @@ const std::vector<Case> kCases = {
     // itself (fuzz_normalize: `true` lost its quotes, then became ? on a second pass)
     {"SELECT `true`, \"in\" (1), [select] FROM \"values\"",
      "select \"true\", \"in\"(?), \"select\" from \"values\""},
+    // operator characters side by side keep a space: `: ::` is not `:::` (fuzz_normalize)
+    {"SELECT a : ::int FROM t", "select a : ::int from t"},
     // whitespace and comments
     {"  SELECT\n\t*\n  FROM   t  ", "select * from t"},
     {"SELECT /* a comment */ * FROM t -- trailing\n", "select * from t"},
