@@ -118,6 +118,9 @@ JSON_VALUES = [
     ("not JSON", "not json"),
     ("truncated JSON", '{"a": '),
     ("deeply nested JSON", "[" * 100000 + "]" * 100000),
+    ("deeply nested inside an export",  # (crashed the SQLite process before the depth limit)
+     '{"format": "vigil-migrations", "format_version": 1, "migrations": [{"version": "1", '
+     '"name": "a", "up_sql": "SELECT 1", "options": ' + "[" * 100000 + "]" * 100000 + "}]}"),
     ("1 MB JSON string", '"' + "a" * MB + '"'),
     ("wrong shape", '{"transactional": "x", "requires": {"a": 1}}'),
     ("wrong type: integer", ("wrong", 42)),
