@@ -501,9 +501,9 @@ void on_relcache_invalidation(Datum, Oid relid) {
 #define VIGIL_USER_TABLE_FILTER                                                                  \
   "  AND r.relkind IN ('r', 'p', 'i', 'I') AND c.relkind IN ('r', 'p') AND NOT c.relispartition" \
   "  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])"                           \
-  "  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'"                                           \
-  "  AND (SELECT count(*) FROM pg_catalog.pg_depend d"                                           \
-  "       WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"                          \
+  "  AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp_|toast_temp_)'"                      \
+  "  AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_depend d"                                \
+  "       WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid"          \
   "         AND d.objid = c.oid AND d.objsubid = 0 AND d.deptype = 'e') = 0"
 constexpr const char* kAllRelationsSql =
     "SELECT r.oid::int8, n.nspname::text, c.relname::text"
@@ -515,7 +515,7 @@ constexpr const char* kAllRelationsSql =
 // Driven by the few OIDs given, so that every step is an index lookup.
 constexpr const char* kSomeRelationsSql =
     "SELECT r.oid::int8, n.nspname::text, c.relname::text"
-    " FROM unnest($1::text::pg_catalog.oid[]) AS o(oid)"
+    " FROM pg_catalog.unnest($1::text::pg_catalog.oid[]) AS o(oid)"
     " JOIN pg_catalog.pg_class r ON r.oid = o.oid"
     " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
     " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"

@@ -42,10 +42,15 @@ trap 'scripts/pg-cluster.sh stop' EXIT
 
 suite "unit tests (GoogleTest)" ctest --test-dir build --output-on-failure -j2
 suite "SQLite shell tests" tests/sqlite/run.sh
+# (about 15 s: the same scripts and expected output as the previous suite)
+suite "SQLite shell tests, DEFENSIVE on and trusted_schema off" \
+  env VIGIL_SQLITE_HARDENED=1 tests/sqlite/run.sh
 mkdir -p build/regress
 suite "pg_regress" make installcheck REGRESS_OPTS="--outputdir=$ROOT/build/regress --load-extension=plpgsql"
 if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diffs; fi
 suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
+# (about 5-10 s: ~670 calls per engine, generated from vigil_functions())
+suite "hostile input (every function, both engines)" /usr/bin/python3 tests/hostile/run.py
 clients() {
   /usr/bin/python3 examples/clients/python/side_by_side.py || return 1
   (cd examples/clients/node && npm ci --no-audit --no-fund >npm.log 2>&1 || { cat npm.log; exit 1; }

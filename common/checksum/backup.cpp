@@ -73,9 +73,16 @@ std::string checked_path(const Args& args, const char* function) {
   return path;
 }
 
+// Whether something is at `p`.  A path that cannot be looked at (a name too long, a directory
+// that cannot be searched) is that error, not "already exists".
 bool exists(const fs::path& p) {
   std::error_code ec;
-  return fs::symlink_status(p, ec).type() != fs::file_type::not_found;
+  const fs::file_status status = fs::symlink_status(p, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw Error(ErrorCode::kIoError,
+                fmt::format("could not create backup file \"{}\": {}", p.string(), ec.message()));
+  }
+  return status.type() != fs::file_type::not_found;
 }
 
 const char* const kCompanions[] = {"-journal", "-wal", "-shm"};

@@ -31,9 +31,9 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
                     AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1, 2)sql";
 }
@@ -74,12 +74,12 @@ JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = c.oid AND pk.contype = 'p'
 LEFT JOIN LATERAL (
-  SELECT pg_catalog.quote_ident(sn.nspname) || '.' || pg_catalog.quote_ident(s.relname) AS name
+  SELECT pg_catalog.quote_ident(sn.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(s.relname) AS name
   FROM pg_catalog.pg_depend sd
   JOIN pg_catalog.pg_class s ON s.oid = sd.objid AND s.relkind = 'S'
   JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
-  WHERE sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-    AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  WHERE sd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+    AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
     AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i')
   LIMIT 1) seq ON true
 WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
@@ -95,17 +95,22 @@ SELECT co.oid::bigint, k.ord, co.conname::text, pn.nspname::text, pc.relname::te
        CASE co.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
             WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END,
        CASE co.confmatchtype WHEN 'f' THEN 'FULL' WHEN 'p' THEN 'PARTIAL' ELSE 'NONE' END,
-       co.convalidated
+       co.convalidated,
+       'OPERATOR(' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(opn.nspname)
+         OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) op.oprname OPERATOR(pg_catalog.||) ')'
 FROM pg_catalog.pg_constraint co
 JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_class pc ON pc.oid = co.confrelid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(co.conkey), pg_catalog.unnest(co.confkey))
-  WITH ORDINALITY AS k(attnum, refnum, ord)
+CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(co.conkey), pg_catalog.unnest(co.confkey),
+                              pg_catalog.unnest(co.conpfeqop))
+  WITH ORDINALITY AS k(attnum, refnum, eqop, ord)
+JOIN pg_catalog.pg_operator op ON op.oid = k.eqop
+JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
 JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
 JOIN pg_catalog.pg_attribute pa ON pa.attrelid = co.confrelid AND pa.attnum = k.refnum
-WHERE co.contype = 'f' AND co.conparentid = 0 AND n.nspname = $1 AND c.relname = $2
+WHERE co.contype = 'f' AND co.conparentid = 0::pg_catalog.oid AND n.nspname = $1 AND c.relname = $2
 ORDER BY co.conname, co.oid, k.ord)sql";
 }
 
@@ -234,7 +239,7 @@ std::string PostgresDialect::sequence_state_sql(const TableRef&) const {
 SELECT CASE WHEN v.last IS NULL THEN s.seqstart ELSE v.last + s.seqincrement END, s.seqincrement
 FROM pg_catalog.pg_sequence s,
      LATERAL (SELECT pg_catalog.pg_sequence_last_value(s.seqrelid) AS last) v
-WHERE s.seqrelid = $1::pg_catalog.regclass)sql";
+WHERE s.seqrelid = $1::pg_catalog.regclass::pg_catalog.oid)sql";
 }
 
 // amcheck, when the extension is installed in the database: verify_heapam() on every heap of
@@ -287,7 +292,9 @@ ORDER BY 1 DESC, 3)sql";
       step.object = cursor->get(2).to_text();
       if (cursor->get(0).to_text() == "heap") {
         step.sql =
-            "SELECT NULL::text, NULL::text, '(' || blkno || ',' || offnum || ')', msg FROM " +
+            "SELECT NULL::text, NULL::text, '(' OPERATOR(pg_catalog.||) blkno "
+            "OPERATOR(pg_catalog.||) "
+            "',' OPERATOR(pg_catalog.||) offnum OPERATOR(pg_catalog.||) ')', msg FROM " +
             amcheck + ".verify_heapam($1::pg_catalog.oid::pg_catalog.regclass, " +
             "check_toast => $2)";
         step.locator_name = "ctid";

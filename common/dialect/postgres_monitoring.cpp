@@ -15,9 +15,9 @@ namespace {
 // Tables that belong to no extension, outside the system schemas (as list_tables_sql()).
 constexpr const char* kUserRelation = R"sql(
   n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  AND n.nspname OPERATOR(pg_catalog.!~) '^pg_(toast|temp_|toast_temp_)'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                  WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
                     AND d.objid = c.oid AND d.deptype = 'e'))sql";
 
 }  // namespace
@@ -38,22 +38,26 @@ std::string PostgresDialect::now_sql() const {
                                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))sql";
 }
 
+// The operands of every operator below have exactly the types of a pg_catalog operator (casts
+// where they would not): an operator planted in the caller's search_path for, say,
+// numeric * bigint would otherwise be a better match than pg_catalog's (sql/security.sql).
 std::vector<HealthProbe> PostgresDialect::health_probes() const {
   std::vector<HealthProbe> probes;
   // Client connections only: background workers do not take max_connections slots.
   probes.push_back({"connections_pct",
                     R"sql(
-SELECT 100.0 * pg_catalog.count(*) / pg_catalog.current_setting('max_connections')::int,
-       pg_catalog.count(*) || ' of ' || pg_catalog.current_setting('max_connections')
-         || ' connections in use'
+SELECT 100.0 * pg_catalog.count(*)::pg_catalog.numeric
+         / pg_catalog.current_setting('max_connections')::pg_catalog.numeric,
+       pg_catalog.count(*) OPERATOR(pg_catalog.||) ' of ' OPERATOR(pg_catalog.||) pg_catalog.current_setting('max_connections')
+         OPERATOR(pg_catalog.||) ' connections in use'
 FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend')sql",
                     false,
                     {}});
   probes.push_back({"cache_hit_pct",
                     R"sql(
 SELECT CASE WHEN blks_hit + blks_read = 0 THEN 100.0
-            ELSE 100.0 * blks_hit / (blks_hit + blks_read) END,
-       blks_hit || ' buffer hits, ' || blks_read || ' reads'
+            ELSE 100.0 * blks_hit::pg_catalog.numeric / (blks_hit + blks_read)::pg_catalog.numeric END,
+       blks_hit OPERATOR(pg_catalog.||) ' buffer hits, ' OPERATOR(pg_catalog.||) blks_read OPERATOR(pg_catalog.||) ' reads'
 FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database())sql",
                     false,
                     {}});
@@ -69,7 +73,7 @@ FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())sql",
 SELECT COALESCE(pg_catalog.max(EXTRACT(epoch FROM pg_catalog.clock_timestamp() - query_start)), 0)::float8,
        pg_catalog.count(*) FILTER (
          WHERE pg_catalog.clock_timestamp() - query_start > $1 * interval '1 second')
-         || ' queries running longer than the threshold'
+         OPERATOR(pg_catalog.||) ' queries running longer than the threshold'
 FROM pg_catalog.pg_stat_activity
 WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid())sql",
                     true,
@@ -79,7 +83,7 @@ WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_catalog
 SELECT COALESCE(pg_catalog.max(EXTRACT(epoch FROM pg_catalog.clock_timestamp() - state_change)), 0)::float8,
        pg_catalog.count(*) FILTER (
          WHERE pg_catalog.clock_timestamp() - state_change > $1 * interval '1 second')
-         || ' sessions idle in a transaction longer than the threshold'
+         OPERATOR(pg_catalog.||) ' sessions idle in a transaction longer than the threshold'
 FROM pg_catalog.pg_stat_activity
 WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')
   AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid())sql",
@@ -87,10 +91,10 @@ WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')
                     {}});
   probes.push_back({"dead_rows_pct",
                     fmt::format(R"sql(
-SELECT CASE WHEN COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0) = 0 THEN 0.0
+SELECT CASE WHEN COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0) = 0::pg_catalog.numeric THEN 0.0
             ELSE 100.0 * pg_catalog.sum(s.n_dead_tup) / pg_catalog.sum(s.n_live_tup + s.n_dead_tup) END,
-       COALESCE(pg_catalog.sum(s.n_dead_tup), 0) || ' dead rows of '
-         || COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0)
+       COALESCE(pg_catalog.sum(s.n_dead_tup), 0) OPERATOR(pg_catalog.||) ' dead rows of '
+         OPERATOR(pg_catalog.||) COALESCE(pg_catalog.sum(s.n_live_tup + s.n_dead_tup), 0)
 FROM pg_catalog.pg_stat_all_tables s
 JOIN pg_catalog.pg_class c ON c.oid = s.relid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -100,7 +104,7 @@ WHERE {})sql",
                     {}});
   probes.push_back({"database_size_mb",
                     R"sql(
-SELECT pg_catalog.pg_database_size(pg_catalog.current_database()) / 1048576.0,
+SELECT pg_catalog.pg_database_size(pg_catalog.current_database())::pg_catalog.numeric / 1048576.0,
        pg_catalog.pg_size_pretty(pg_catalog.pg_database_size(pg_catalog.current_database())))sql",
                     false,
                     {}});
@@ -170,14 +174,15 @@ std::vector<StaleTable> PostgresDialect::stale_tables(Session& session) const {
 SELECT n.nspname::text, c.relname::text,
        CASE WHEN s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
             THEN 'never analyzed'
-            ELSE s.n_mod_since_analyze || ' rows changed since the last analyze' END
+            ELSE s.n_mod_since_analyze OPERATOR(pg_catalog.||) ' rows changed since the last analyze' END
 FROM pg_catalog.pg_stat_all_tables s
 JOIN pg_catalog.pg_class c ON c.oid = s.relid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND {}
   AND ((s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
         AND s.n_live_tup + s.n_dead_tup + s.n_mod_since_analyze > 0)
-       OR s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0))
+       OR s.n_mod_since_analyze::pg_catalog.float8
+          > 50::pg_catalog.float8 + 0.1::pg_catalog.float8 * GREATEST(c.reltuples, 0)::pg_catalog.float8)
 ORDER BY 1, 2)sql",
                                           kUserRelation));
   std::vector<StaleTable> out;

@@ -60,7 +60,7 @@ ORDER BY cid)sql";
 
 std::string SqliteDialect::foreign_keys_sql() const {
   return R"sql(
-SELECT id, seq, '', ?1, "table", "from", "to", on_update, on_delete, "match", 1
+SELECT id, seq, '', ?1, "table", "from", "to", on_update, on_delete, "match", 1, '='
 FROM pragma_foreign_key_list(?2, ?1)
 ORDER BY id, seq)sql";
 }

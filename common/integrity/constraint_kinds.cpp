@@ -68,8 +68,9 @@ class ForeignKeyOrphans final : public CheckKind {
         all_null += (i > 0 ? " AND " : "") + child + " IS NULL";
         any_null += (i > 0 ? " OR " : "") + child + " IS NULL";
         no_null += (i > 0 ? " AND " : "") + child + " IS NOT NULL";
-        join += (i > 0 ? " AND " : "") + std::string("p.") +
-                d.quote_identifier(fk.parent_columns[i]) + " = " + child;
+        const std::string op = i < fk.operators.size() ? fk.operators[i] : "=";
+        join += fmt::format("{}p.{} {} {}", i > 0 ? " AND " : "",
+                            d.quote_identifier(fk.parent_columns[i]), op, child);
       }
       const std::string child_from = d.table_source(table.ref, table.kind) + " AS c";
       Dialect::AntiJoin anti{child_from, ""};

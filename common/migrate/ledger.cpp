@@ -95,6 +95,22 @@ std::int64_t option_integer(const json& v, const char* key, std::int64_t max) {
 
 }  // namespace
 
+json parse_json_input(const std::string& text, const char* what) {
+  try {
+    return json::parse(text, [what](int depth, json::parse_event_t, json&) {
+      if (depth >= kMaxJsonDepth) {  // depth counts from 0
+        throw Error(
+            ErrorCode::kInvalidParameter,
+            fmt::format("{} is nested too deeply (more than {} levels)", what, kMaxJsonDepth));
+      }
+      return true;
+    });
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::kInvalidParameter,
+                fmt::format("{} is not valid JSON: {}", what, json_error_text(e)));
+  }
+}
+
 std::string json_error_text(const std::exception& e) {
   // nlohmann's messages start with "[json.exception.parse_error.101] ".
   std::string text = e.what();
@@ -157,13 +173,7 @@ const OwnTable& events_table_spec() {
 }
 
 MigrationOptions parse_options(const std::string& text) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::kInvalidParameter,
-                fmt::format("options_json is not valid JSON: {}", json_error_text(e)));
-  }
+  const json j = parse_json_input(text, "options_json");
   if (!j.is_object()) {
     throw Error(ErrorCode::kInvalidParameter,
                 fmt::format("options_json must be a JSON object, not {}", j.type_name()));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,13 @@ struct MigrationOptions {
 MigrationOptions parse_options(const std::string& json);
 // A JSON parser's error message without the library's "[json.exception...] " prefix.
 std::string json_error_text(const std::exception& e);
+// JSON nested deeper than this is refused where a caller hands it over (options_json, an
+// import): the JSON library writes and compares values recursively, and 100,000 nested arrays
+// overflowed the stack (found by the hostile-input suite; the process died).
+inline constexpr int kMaxJsonDepth = 64;
+// Parses JSON a caller handed over; kInvalidParameter "<what> is not valid JSON: ..." or
+// "<what> is nested too deeply ...".
+nlohmann::json parse_json_input(const std::string& text, const char* what);
 // The JSON text of a list of versions: ["1","2"].
 std::string versions_json(const std::vector<std::string>& versions);
 std::vector<std::string> parse_versions_json(const std::string& json);

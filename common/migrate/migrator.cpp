@@ -817,13 +817,7 @@ std::string export_migrations(Session& session) {
 }
 
 std::int64_t import_migrations(Session& session, const std::string& text) {
-  json in;
-  try {
-    in = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::kInvalidParameter,
-                fmt::format("the import is not valid JSON: {}", json_error_text(e)));
-  }
+  json in = parse_json_input(text, "the import");
   auto bad = [](const std::string& what) {
     return Error(ErrorCode::kInvalidParameter,
                  "the import is not a vigil migrations export: " + what,

@@ -34,6 +34,26 @@ bool is_command_word(const Token& t) {
                      [&](std::string_view w) { return t.is_word(w); });
 }
 
+// A token as an error message shows it: at most 40 bytes (cut on a UTF-8 character boundary,
+// then "..."), control characters and NUL as \xNN -- a NUL would end the message where C
+// strings are read (found by fuzz_splitter), and a 1 MB word made a 1 MB message.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  std::size_t n = std::min(text.size(), kMax);
+  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0U) == 0x80U) --n;
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (n < text.size()) out += "...";
+  return out;
+}
+
 int line_of(std::string_view text, std::size_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(),
                                          text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
@@ -182,7 +202,7 @@ class Splitter {
     }
     if (!first.is_punct('(') && !is_command_word(first)) {
       fail(first.offset, fmt::format("statement {} does not start with an SQL command: \"{}\"",
-                                     out_.size() + 1, first.text));
+                                     out_.size() + 1, shown(first.text)));
     }
     SqlStatement s;
     s.offset = first.offset;

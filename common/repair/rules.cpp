@@ -124,6 +124,11 @@ Value rule_add(Session& session, const Args& args) {
   const std::string table_name = args.text(1);
   const std::string condition = args.text(2);
   if (name.empty()) throw Error(ErrorCode::kInvalidParameter, "a rule name must not be empty");
+  // (PostgreSQL's index on vigil_rules.name would refuse a huge name with 54000; SQLite would
+  // store it: the same limit in both, found by tests/hostile)
+  if (name.size() > 200) {
+    throw Error(ErrorCode::kInvalidParameter, "a rule name must be at most 200 bytes long");
+  }
   const std::string severity = one_of(args, 3, "severity", {"error", "warning", "info"});
   const std::string repair = one_of(args, 4, "repair", {"auto", "quarantine"});
   validate_condition_text(condition);

@@ -138,6 +138,7 @@ Table load(Session& session, const Found& found) {
       }
       auto& fk = table.foreign_keys.back();
       fk.columns.push_back(cursor->get(5).to_text());
+      fk.operators.push_back(cursor->get(11).to_text());
       if (!parent_key_implicit) fk.parent_columns.push_back(cursor->get(6).to_text());
     }
     finish();

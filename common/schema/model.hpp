@@ -54,6 +54,10 @@ struct ForeignKey {
   std::vector<std::string> columns;
   TableRef parent;
   std::vector<std::string> parent_columns;
+  // Per column pair, the SQL operator that compares the parent's value with the child's: "=",
+  // or in PostgreSQL the constraint's own equality operator, schema-qualified
+  // ("OPERATOR(pg_catalog.=)"), so that no operator planted in the search_path is picked up.
+  std::vector<std::string> operators;
   std::string on_update = "NO ACTION";
   std::string on_delete = "NO ACTION";
   std::string match = "NONE";

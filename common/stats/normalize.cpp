@@ -75,6 +75,15 @@ bool expression_keyword(std::string_view w) {
   return std::any_of(std::begin(kWords), std::end(kWords), [w](const char* k) { return w == k; });
 }
 
+// A quoted name that spells a word the normaliser acts on keeps its quotes: unquoted it would
+// read back as that word (`"true"` as a literal, `"in"` spaced as IN), and the normalised text
+// would not normalise to itself (found by fuzz_normalize: `true` became `?` on a second pass).
+bool keeps_quotes(std::string_view w) {
+  return w == "true" || w == "false" || w == "null" || w == "array" || w == "prepare" ||
+         w == "declare" || w == "cursor" || w == "for" || spaced_before_paren(w) ||
+         names_table(w) || expression_keyword(w);
+}
+
 bool plain_lower_name(std::string_view v) {
   if (v.empty()) return false;
   const auto first = static_cast<unsigned char>(v[0]);
@@ -229,8 +238,20 @@ class Normalizer {
     }
   }
 
+  // Two operator characters written side by side would lex as another token (`:` then `::`
+  // is `:::`, read back as `::` and the parameter `:from`; `-` `-` a comment): they keep a
+  // space, so the normalised text lexes into the same tokens (found by fuzz_normalize).
+  static bool operator_char(char c) {
+    return c != 0 && std::strchr("+-*/<>=~!@#%^&|:", c) != nullptr;
+  }
+
+  bool would_merge(std::string_view text) const {
+    return !out_.empty() && !text.empty() && operator_char(out_.back()) &&
+           operator_char(text.front());
+  }
+
   void emit(Piece kind, std::string_view text) {
-    if (space_before(kind)) out_.push_back(' ');
+    if (space_before(kind) || would_merge(text)) out_.push_back(' ');
     pieces_.push_back(OutPiece{kind, out_.size(), false, 0});
     out_.append(text);
   }
@@ -255,7 +276,7 @@ class Normalizer {
 
   void name(const Token& t) {
     const std::string value = sql::identifier_value(t);
-    if (plain_lower_name(value)) {
+    if (plain_lower_name(value) && !keeps_quotes(value)) {
       emit(Piece::kName, value);
       return;
     }

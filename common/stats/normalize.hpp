@@ -13,8 +13,9 @@
 //     repeated identical rows of a VALUES list are kept once: `values (?, ?)`;
 //   - bare words (keywords and unquoted identifiers) are lower-cased, as both engines fold them;
 //     a quoted identifier that is already a lower-case plain name loses its quotes ("videos" is
-//     videos in both engines), any other is written with double quotes ([My Table] and `My Table`
-//     become "My Table");
+//     videos in both engines) unless it spells a keyword ("true", "in", "select" keep them: the
+//     normalised text normalises to itself), any other is written with double quotes
+//     ([My Table] and `My Table` become "My Table");
 //   - whitespace is rebuilt from the tokens (one space between tokens, none inside `a.b`,
 //     `x::int`, `f(x)`, before `,` or `)`), and trailing semicolons go.
 // PostgreSQL's `PREPARE name [(types)] AS` and `DECLARE name ... CURSOR ... FOR` prefixes are

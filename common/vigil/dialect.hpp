@@ -92,7 +92,8 @@ class Dialect {
   virtual std::string columns_sql() const = 0;
   // params: schema, table.  One row per column of each foreign key, ordered by key then seq:
   //   key_id, seq, name, parent_schema, parent_table, column, parent_column (NULL = parent's
-  //   primary key), on_update, on_delete, match, validated flag
+  //   primary key), on_update, on_delete, match, validated flag, equality operator ("=", or
+  //   the constraint's own operator schema-qualified: "OPERATOR(pg_catalog.=)")
   virtual std::string foreign_keys_sql() const = 0;
   // params: schema, table.  One row per key column of each index, ordered by index then seq:
   //   name, unique flag, origin ('pk'|'u'|'c'), partial flag, valid flag, seq,

@@ -56,6 +56,7 @@ SELECT pg_catalog.pg_extension_config_dump('vigil_migration_events_event_id_seq'
 CREATE FUNCTION vigil_migration_events_append_only()
 RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RAISE EXCEPTION 'vigil_migration_events is append-only'
@@ -206,6 +207,9 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 -- record is kept), and raises 55000 after committing when one failed or needs the client
 -- (manual).  A procedure: CALL it outside an explicit transaction block.
 --
+-- Not pinned with SET search_path (a procedure with SET cannot COMMIT, and the migrations run
+-- with the caller's search_path): what it names itself is qualified instead.
+--
 CREATE PROCEDURE vigil_migrate_strict(target_version text DEFAULT NULL)
 LANGUAGE plpgsql
 AS $$
@@ -218,17 +222,17 @@ BEGIN
     tried := 0;
     problem := NULL;
     FOR r IN SELECT * FROM @extschema@.vigil_migrate(target_version, 1) LOOP
-      tried := tried + 1;
+      tried := tried OPERATOR(pg_catalog.+) 1;
       RAISE NOTICE 'vigil: migration % (%) %', r.version, r.name, r.status;
-      IF r.status <> 'applied' THEN
-        problem := format('migration %s (%s) %s: %s', r.version, r.name, r.status, r.detail);
+      IF r.status OPERATOR(pg_catalog.<>) 'applied'::pg_catalog.text THEN
+        problem := pg_catalog.format('migration %s (%s) %s: %s', r.version, r.name, r.status, r.detail);
       END IF;
     END LOOP;
     COMMIT;
     IF problem IS NOT NULL THEN
       RAISE EXCEPTION 'vigil: %', problem USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    EXIT WHEN tried = 0;
+    EXIT WHEN tried OPERATOR(pg_catalog.=) 0;
   END LOOP;
 END
 $$;

@@ -495,6 +495,14 @@ TEST(BackupSqlite, RefusesToOverwrite) {
   EXPECT_EQ(c.error("SELECT * FROM vigil_backup(NULL)"), R"(argument "path" must not be NULL)");
   EXPECT_TRUE(contains(c.error("SELECT * FROM vigil_backup('" + dir.file("no/such/dir.db") + "')"),
                        "could not create backup file"));
+  // A path that cannot even be looked at is that error, not "already exists" (found by the
+  // hostile-input suite: a 1 MB path was reported as an existing file).
+  const std::string too_long = dir.file(std::string(300, 'a') + ".db");
+  EXPECT_EQ(c.error("SELECT * FROM vigil_backup('" + too_long + "')"),
+            "could not create backup file \"" + too_long + "\": File name too long");
+  const std::string under_file = dir.file("other.db-journal/x.db");
+  EXPECT_EQ(c.error("SELECT * FROM vigil_backup('" + under_file + "')"),
+            "could not create backup file \"" + under_file + "\": Not a directory");
 }
 
 TEST(BackupSqlite, VerifyReportsAFlippedByte) {

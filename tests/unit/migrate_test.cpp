@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "migrate/checksum.hpp"
+#include "migrate/ledger.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/schema_tracker.hpp"
 #include "migrate/splitter.hpp"
@@ -31,6 +32,35 @@ namespace m = vigil::migrate;
 std::vector<std::string> sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end(), m::VersionLess());
   return v;
+}
+
+// JSON from a caller is parsed with a nesting limit: the JSON library writes values back
+// recursively, and an import whose options were 100,000 nested arrays crashed the process
+// (tests/hostile).
+TEST(MigrationJson, DeeplyNestedJsonIsRefused) {
+  auto error = [](const std::string& text, const char* what) -> std::string {
+    try {
+      m::parse_json_input(text, what);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidParameter);
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(error(deep, "the import"), "the import is nested too deeply (more than 64 levels)");
+  EXPECT_EQ(error(std::string(64, '[') + std::string(64, ']'), "x"), "no error");
+  EXPECT_EQ(error(std::string(65, '[') + std::string(65, ']'), "x"),
+            "x is nested too deeply (more than 64 levels)");
+  EXPECT_EQ(error("{\"a\": ", "options_json"),
+            "options_json is not valid JSON: parse error at line 1, column 7: syntax error while "
+            "parsing value - unexpected end of input; expected '[', '{', or a literal");
+  try {
+    m::parse_options("{\"requires\": " + deep + "}");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "options_json is nested too deeply (more than 64 levels)");
+  }
 }
 
 TEST(MigrationVersion, NumbersCompareAsNumbers) {
@@ -220,6 +250,15 @@ TEST(MigrationSplitter, RefusesWhatNoEngineCouldParse) {
             "with the shell itself (line 1)");
   EXPECT_EQ(split_error("SELECT 1; CREAT TABLE t (x int)"),
             "up_sql: statement 2 does not start with an SQL command: \"CREAT\" (line 1)");
+  // The word is shown escaped and cut: a NUL would end the message early (fuzz_splitter).
+  EXPECT_EQ(split_error(std::string("SELECT 1;\n\0;", 12)),
+            "up_sql: statement 2 does not start with an SQL command: \"\\x00\" (line 2)");
+  EXPECT_EQ(split_error(std::string(1000, 'a')),
+            "up_sql: statement 1 does not start with an SQL command: \"" + std::string(40, 'a') +
+                "...\" (line 1)");
+  EXPECT_EQ(split_error("SELECT 1; " + std::string(39, 'a') + "\xc3\xa9"),
+            "up_sql: statement 2 does not start with an SQL command: \"" + std::string(39, 'a') +
+                "...\" (line 1)");
   // Closed forms are fine.
   EXPECT_EQ(split_error("SELECT '', 'a''b', \"\", [x], `y`, $$ $$, /* a /* b */ c */ 1"),
             "no error");
