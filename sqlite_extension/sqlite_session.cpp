@@ -5,11 +5,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <cctype>
 
 #include "dialect/sqlite_dialect.hpp"
 #include "sqlite_extension/query_trace.hpp"
@@ -481,35 +480,74 @@ std::string SqliteSession::syntax_error(std::string_view statement) {
 }
 
 // The schema of `main` is its sqlite_schema: a table's canonical model depends only on the SQL
-// of the table and of its indexes, so comparing that text per table finds every change.
+// of the table and of its indexes, so comparing that text per table finds every change.  It is
+// read after every migration step, so the rows are hashed straight from SQLite's buffers, and a
+// table's entry is allocated once (not on every call).
 std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
   const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
   if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
-  // Per table, the sum of the hashes of its rows (table and indexes): no order needed.
-  std::map<std::string, std::uint64_t> now;
+  for (auto& [table, entry] : schema_) {
+    entry.now = 0;
+    entry.seen = false;
+  }
   {
-    auto c = query(
-        "SELECT tbl_name, type || char(31) || name || char(31) || coalesce(sql, '') "
-        "FROM main.sqlite_schema WHERE type IN ('table', 'index')");
-    while (c->next()) {
-      const std::string table = c->get(0).to_text();
+    bool cached = false;
+    sqlite3_stmt* stmt = acquire_statement(
+        "SELECT tbl_name, coalesce(sql, name) FROM main.sqlite_schema "
+        "WHERE type IN ('table', 'index')",
+        &cached);
+    struct Release {
+      SqliteSession* session;
+      sqlite3_stmt* stmt;
+      bool cached;
+      ~Release() {
+        if (cached) {
+          session->release_statement(stmt);
+        } else {
+          sqlite3_finalize(stmt);
+        }
+      }
+    } release{this, stmt, cached};
+    const auto text = [stmt](int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+      return p == nullptr
+                 ? std::string_view()
+                 : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)));
+    };
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const std::string_view table = text(0);
       bool own = table.rfind("sqlite_", 0) == 0;
-      for (const char* o : kOwnTables) own = own || table == o;
-      if (!own) now[table] += xxh3_128(c->get(1).to_text()).low;
+      if (!own && table.rfind("vigil_", 0) == 0) {
+        for (const char* o : kOwnTables) own = own || table == o;
+      }
+      if (own) continue;
+      // Per table, the sum of the hashes of its rows (table and indexes): no order needed.  A
+      // row's SQL names its type and name ("CREATE TABLE t", "CREATE INDEX i"); an index
+      // without SQL (a UNIQUE or PRIMARY KEY constraint's) is known by its name.
+      const std::uint64_t hash = xxh3_64(text(1));
+      auto it = schema_.find(table);
+      if (it == schema_.end()) it = schema_.emplace(std::string(table), SchemaEntry{}).first;
+      it->second.now += hash;
+      it->second.seen = true;
     }
+    if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc);
   }
   const bool first = !tracking_;
   tracking_ = true;
   schema_version_ = version;
   std::vector<TableRef> changed;
-  for (const auto& [table, hash] : now) {
-    auto it = schema_.find(table);
-    if (it == schema_.end() || it->second != hash) changed.push_back({"main", table});
+  for (auto it = schema_.begin(); it != schema_.end();) {
+    SchemaEntry& e = it->second;
+    if (!e.seen || e.fresh || e.now != e.before) changed.push_back({"main", it->first});
+    if (!e.seen) {
+      it = schema_.erase(it);
+      continue;
+    }
+    e.before = e.now;
+    e.fresh = false;
+    ++it;
   }
-  for (const auto& [table, hash] : schema_) {
-    if (now.count(table) == 0) changed.push_back({"main", table});
-  }
-  schema_ = std::move(now);
   if (first) return std::nullopt;
   return changed;
 }

@@ -21,15 +21,20 @@ struct Found {
   bool strict = false;
 };
 
-std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
-                          const std::string& name) {
-  const Params params{schema ? Value::text(*schema) : Value::null(), Value::text(name)};
-  auto cursor = session.query(session.dialect().find_table_sql(), params);
+// One row of find_table_sql() or table_at_sql().
+std::optional<Found> find_with(Session& session, const std::string& sql, const Params& params) {
+  auto cursor = session.query(sql, params);
   if (!cursor->next()) return std::nullopt;
   return Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
                cursor->get(2).to_text(),
                cursor->get(3).to_bool(),
                cursor->get(4).to_bool()};
+}
+
+std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
+                          const std::string& name) {
+  return find_with(session, session.dialect().find_table_sql(),
+                   {schema ? Value::text(*schema) : Value::null(), Value::text(name)});
 }
 
 Found lookup(Session& session, const std::string& name) {
@@ -179,7 +184,8 @@ Table introspect_table(Session& session, const std::string& name) {
 }
 
 std::optional<Table> introspect_table_at(Session& session, const TableRef& ref) {
-  auto found = find(session, ref.schema, ref.name);
+  auto found = find_with(session, session.dialect().table_at_sql(),
+                         {Value::text(ref.schema), Value::text(ref.name)});
   if (!found || (found->kind != "table" && found->kind != "partitioned")) return std::nullopt;
   return load(session, *found);
 }
