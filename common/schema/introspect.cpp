@@ -23,7 +23,7 @@ struct Found {
 
 // One row of find_table_sql() or table_at_sql().
 std::optional<Found> find_with(Session& session, const std::string& sql, const Params& params) {
-  auto cursor = session.query(sql, params);
+  auto cursor = session.catalog_query(sql, params);
   if (!cursor->next()) return std::nullopt;
   return Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
                cursor->get(2).to_text(),
@@ -66,8 +66,8 @@ Found lookup(Session& session, const std::string& name) {
 
 std::vector<std::string> primary_key_of(Session& session, const TableRef& ref) {
   std::vector<std::pair<std::int64_t, std::string>> keyed;
-  auto cursor = session.query(session.dialect().columns_sql(),
-                              {Value::text(ref.schema), Value::text(ref.name)});
+  auto cursor = session.catalog_query(session.dialect().columns_sql(),
+                                      {Value::text(ref.schema), Value::text(ref.name)});
   while (cursor->next()) {
     const auto pos = cursor->get(5).to_integer();
     if (pos > 0) keyed.emplace_back(pos, cursor->get(0).to_text());
@@ -90,7 +90,7 @@ Table load(Session& session, const Found& found) {
 
   std::vector<std::pair<std::int64_t, std::string>> pk;
   {
-    auto cursor = session.query(dialect.columns_sql(), params);
+    auto cursor = session.catalog_query(dialect.columns_sql(), params);
     while (cursor->next()) {
       Column col;
       col.name = cursor->get(0).to_text();
@@ -114,7 +114,7 @@ Table load(Session& session, const Found& found) {
   for (auto& [pos, name] : pk) table.primary_key.push_back(name);
 
   {
-    auto cursor = session.query(dialect.foreign_keys_sql(), params);
+    auto cursor = session.catalog_query(dialect.foreign_keys_sql(), params);
     std::optional<std::int64_t> current;
     bool parent_key_implicit = false;
     auto finish = [&] {
@@ -149,7 +149,7 @@ Table load(Session& session, const Found& found) {
   }
 
   {
-    auto cursor = session.query(dialect.indexes_sql(), params);
+    auto cursor = session.catalog_query(dialect.indexes_sql(), params);
     while (cursor->next()) {
       const std::string name = cursor->get(0).to_text();
       if (table.indexes.empty() || table.indexes.back().name != name) {
