@@ -524,7 +524,7 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
   {
     bool cached = false;
     sqlite3_stmt* stmt = acquire_statement(
-        "SELECT tbl_name, coalesce(sql, name) FROM main.sqlite_schema "
+        "SELECT tbl_name, name, sql FROM main.sqlite_schema "
         "WHERE type IN ('table', 'index')",
         &cached);
     struct Release {
@@ -554,9 +554,12 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
       }
       if (own) continue;
       // Per table, the sum of the hashes of its rows (table and indexes): no order needed.  A
-      // row's SQL names its type and name ("CREATE TABLE t", "CREATE INDEX i"); an index
-      // without SQL (a UNIQUE or PRIMARY KEY constraint's) is known by its name.
-      const std::uint64_t hash = xxh3_64(text(1));
+      // row's SQL says its type ("CREATE TABLE", "CREATE INDEX"; a table always has SQL, an
+      // index without SQL is a UNIQUE or PRIMARY KEY constraint's), so name and SQL tell
+      // every row apart.
+      const std::uint64_t parts[2] = {xxh3_64(text(1)), xxh3_64(text(2))};
+      const std::uint64_t hash =
+          xxh3_64(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts));
       auto it = schema_.find(table);
       if (it == schema_.end()) it = schema_.emplace(std::string(table), SchemaEntry{}).first;
       it->second.now += hash;
