@@ -25,6 +25,7 @@ class SpiSession final : public Session {
   SpiSession& operator=(const SpiSession&) = delete;
 
   std::unique_ptr<Cursor> query(std::string_view sql, const Params& params) override;
+  std::unique_ptr<Cursor> catalog_query(std::string_view sql, const Params& params) override;
   // A heap scan in the statement's snapshot, without the executor's per-row copies, for plain
   // tables the current user may read whole and that have no row security or children.
   std::unique_ptr<Cursor> scan_table(const std::string& schema, const std::string& name,
@@ -47,6 +48,8 @@ class SpiSession final : public Session {
   void finish();
 
  private:
+  // query() and catalog_query(): `generic` keeps one plan for every parameter value.
+  std::unique_ptr<Cursor> run_query(std::string_view sql, const Params& params, bool generic);
   struct Level {
     MemoryContext context;
     ResourceOwner owner;

@@ -342,11 +342,38 @@ std::string text_of(sqlite3* db, const char* sql) {
   return out;
 }
 
-// Whether the main database can be copied as a file: a rollback-journal database of the unix VFS
-// that this connection holds a read lock on, so that no writer can change the file while it is
-// copied (a writer needs an exclusive lock to write the database file, and a hot journal would
-// have been rolled back by our first read).  A WAL database keeps committed pages in the -wal
-// file, and an in-memory one has no file: those go through the backup API.
+// WAL: committed pages may be in the -wal file only.  A passive checkpoint, run by a second
+// connection after this one took its read snapshot, copies the frames up to the oldest
+// reader's snapshot (this one's at the latest) into the database file.  When it reports the
+// whole WAL as checkpointed, the file holds this connection's snapshot, and no later frame can
+// reach the file while the read transaction lasts: a checkpoint never copies frames past a
+// reader's snapshot (nor any frame while a reader reads the file alone).  Otherwise (a writer
+// committed since, another reader holds the checkpoint back, a read-only file): false.
+bool wal_in_database_file(const char* file, const char* vfs) {
+  sqlite3* other = nullptr;
+  int rc = sqlite3_open_v2(file, &other, SQLITE_OPEN_READWRITE, vfs);
+  int log = -1;
+  int checkpointed = -1;
+  if (rc == SQLITE_OK) {
+    // Closing must not checkpoint (nor touch the WAL) on its own.
+    sqlite3_db_config(other, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // A connection opens the WAL at its first read: before it, a checkpoint does nothing.
+    rc = sqlite3_exec(other, "PRAGMA main.schema_version", nullptr, nullptr, nullptr);
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_wal_checkpoint_v2(other, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed);
+  }
+  sqlite3_close_v2(other);
+  return rc == SQLITE_OK && log >= 0 && log == checkpointed;
+}
+
+// Whether the main database can be copied as a file: a database of the unix VFS that this
+// connection holds a read lock on, so that no writer can change the file while it is copied (a
+// writer needs an exclusive lock to write the database file, and a hot journal would have been
+// rolled back by our first read) -- in WAL mode, once every frame of the WAL up to this
+// connection's snapshot is in the file (wal_in_database_file).  An in-memory database has no
+// file, and a WAL whose frames cannot all be checkpointed now is not in it: those go through the
+// backup API.
 bool can_copy_file(sqlite3* db) {
   const char* file = sqlite3_db_filename(db, "main");
   if (file == nullptr || file[0] == '\0' || sqlite3_get_autocommit(db) != 0) return false;
@@ -359,9 +386,12 @@ bool can_copy_file(sqlite3* db) {
   const bool unix_vfs =
       name == "unix" || name == "unix-excl" || name == "unix-dotfile" || name == "unix-flock";
   sqlite3_free(vfs);
-  if (!unix_vfs || text_of(db, "PRAGMA main.journal_mode") == "wal") return false;
+  if (!unix_vfs) return false;
+  const bool wal = text_of(db, "PRAGMA main.journal_mode") == "wal";
   text_of(db, "SELECT count(*) FROM main.sqlite_schema");  // takes the read lock if not yet held
-  return sqlite3_txn_state(db, "main") >= SQLITE_TXN_READ;
+  if (sqlite3_txn_state(db, "main") < SQLITE_TXN_READ) return false;
+  // "unix-excl" keeps the WAL index in heap memory: a second connection could not share it.
+  return !wal || (name != "unix-excl" && wal_in_database_file(file, name.c_str()));
 }
 
 // Owns a file descriptor.
@@ -421,8 +451,9 @@ void copy_file_contents(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-// Inside the caller's read transaction: a rollback-journal database file is copied as a file
-// under its read lock (as fast as cp); otherwise the online backup API copies it page by page.
+// Inside the caller's read transaction: a database file that holds the snapshot (can_copy_file)
+// is copied as a file under the read lock (as fast as cp); otherwise the online backup API
+// copies it page by page.
 // Both are written without a journal and without syncs: on any failure the caller removes the
 // copy, and the manifest written next is committed with a sync.
 void SqliteSession::copy_main_to(const std::string& path) {
@@ -482,35 +513,77 @@ std::string SqliteSession::syntax_error(std::string_view statement) {
 }
 
 // The schema of `main` is its sqlite_schema: a table's canonical model depends only on the SQL
-// of the table and of its indexes, so comparing that text per table finds every change.
+// of the table and of its indexes, so comparing that text per table finds every change.  It is
+// read after every migration step, so the rows are hashed straight from SQLite's buffers, and a
+// table's entry is allocated once (not on every call).
 std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
   const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
   if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
-  // Per table, the sum of the hashes of its rows (table and indexes): no order needed.
-  std::map<std::string, std::uint64_t> now;
+  for (auto& [table, entry] : schema_) {
+    entry.now = 0;
+    entry.seen = false;
+  }
   {
-    auto c = query(
-        "SELECT tbl_name, type || char(31) || name || char(31) || coalesce(sql, '') "
-        "FROM main.sqlite_schema WHERE type IN ('table', 'index')");
-    while (c->next()) {
-      const std::string table = c->get(0).to_text();
+    bool cached = false;
+    sqlite3_stmt* stmt = acquire_statement(
+        "SELECT tbl_name, name, sql FROM main.sqlite_schema "
+        "WHERE type IN ('table', 'index')",
+        &cached);
+    struct Release {
+      SqliteSession* session;
+      sqlite3_stmt* stmt;
+      bool cached;
+      ~Release() {
+        if (cached) {
+          session->release_statement(stmt);
+        } else {
+          sqlite3_finalize(stmt);
+        }
+      }
+    } release{this, stmt, cached};
+    const auto text = [stmt](int col) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+      return p == nullptr
+                 ? std::string_view()
+                 : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)));
+    };
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const std::string_view table = text(0);
       bool own = table.rfind("sqlite_", 0) == 0;
-      for (const char* o : kOwnTables) own = own || table == o;
-      if (!own) now[table] += xxh3_128(c->get(1).to_text()).low;
+      if (!own && table.rfind("vigil_", 0) == 0) {
+        for (const char* o : kOwnTables) own = own || table == o;
+      }
+      if (own) continue;
+      // Per table, the sum of the hashes of its rows (table and indexes): no order needed.  A
+      // row's SQL says its type ("CREATE TABLE", "CREATE INDEX"; a table always has SQL, an
+      // index without SQL is a UNIQUE or PRIMARY KEY constraint's), so name and SQL tell
+      // every row apart.
+      const std::uint64_t parts[2] = {xxh3_64(text(1)), xxh3_64(text(2))};
+      const std::uint64_t hash =
+          xxh3_64(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts));
+      auto it = schema_.find(table);
+      if (it == schema_.end()) it = schema_.emplace(std::string(table), SchemaEntry{}).first;
+      it->second.now += hash;
+      it->second.seen = true;
     }
+    if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc);
   }
   const bool first = !tracking_;
   tracking_ = true;
   schema_version_ = version;
   std::vector<TableRef> changed;
-  for (const auto& [table, hash] : now) {
-    auto it = schema_.find(table);
-    if (it == schema_.end() || it->second != hash) changed.push_back({"main", table});
+  for (auto it = schema_.begin(); it != schema_.end();) {
+    SchemaEntry& e = it->second;
+    if (!e.seen || e.fresh || e.now != e.before) changed.push_back({"main", it->first});
+    if (!e.seen) {
+      it = schema_.erase(it);
+      continue;
+    }
+    e.before = e.now;
+    e.fresh = false;
+    ++it;
   }
-  for (const auto& [table, hash] : schema_) {
-    if (now.count(table) == 0) changed.push_back({"main", table});
-  }
-  schema_ = std::move(now);
   if (first) return std::nullopt;
   return changed;
 }

@@ -4,10 +4,9 @@
 // as the core pulls rows; values come out in their storage class (sqlite3_column_*).
 #pragma once
 
-#include <memory>
-#include <string>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -68,9 +67,15 @@ class SqliteSession final : public Session, public DatabaseFiles {
   int savepoint_depth_ = 0;
   std::unordered_map<std::string, CachedStatement> statements_;
   // schema_changes(): the schema as last seen (tbl_name → hash of its objects' SQL), version.
+  struct SchemaEntry {
+    std::uint64_t before = 0;  // as last reported
+    std::uint64_t now = 0;     // being summed
+    bool seen = false;         // still in sqlite_schema
+    bool fresh = true;         // not reported yet
+  };
   bool tracking_ = false;
   std::int64_t schema_version_ = 0;
-  std::map<std::string, std::uint64_t> schema_;
+  std::map<std::string, SchemaEntry, std::less<>> schema_;
 };
 
 // Throws the vigil::Error that matches SQLite result `rc` on `db`, with SQLite's message.

@@ -147,7 +147,7 @@ LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k
 WHERE co.contype = 'c' AND n.nspname = $1 AND c.relname = $2
 ORDER BY co.conname, a.attnum)sql";
   auto cursor =
-      session.query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
+      session.catalog_query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
   while (cursor->next()) {
     const std::string name = cursor->get(0).to_text();
     if (table.checks.empty() || table.checks.back().name != name) {

@@ -50,6 +50,20 @@ ORDER BY kind IN ('index', 'trigger'), schema = 'temp' DESC, schema = 'main' DES
 LIMIT 1)sql";
 }
 
+// find_table_sql() without the scan of sqlite_schema for an index or trigger of that name
+// (which would make finding a table cost as much as there are tables).
+std::string SqliteDialect::table_at_sql() const {
+  return R"sql(
+SELECT schema, name,
+       CASE type WHEN 'virtual' THEN 'virtual table' WHEN 'shadow' THEN 'shadow table'
+                 ELSE type END,
+       wr, strict
+FROM pragma_table_list(?2)
+WHERE schema = ?1 COLLATE NOCASE AND name = ?2 COLLATE NOCASE
+ORDER BY name = ?2 DESC
+LIMIT 1)sql";
+}
+
 std::string SqliteDialect::columns_sql() const {
   return R"sql(
 SELECT name, type, type, "notnull", dflt_value, pk, hidden IN (2, 3), 0, NULL

@@ -16,6 +16,7 @@ class SqliteDialect final : public Dialect {
   std::string param(int n) const override;
   std::string list_tables_sql() const override;
   std::string find_table_sql() const override;
+  std::string table_at_sql() const override;
   std::string columns_sql() const override;
   std::string foreign_keys_sql() const override;
   std::string indexes_sql() const override;

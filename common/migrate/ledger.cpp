@@ -281,7 +281,7 @@ std::vector<std::string> Ledger::versions() const {
 }
 
 std::optional<MigrationRow> Ledger::row(const std::string& version) const {
-  auto c = session_->query(
+  auto c = session_->catalog_query(
       fmt::format("SELECT {} FROM {} WHERE version = {}", kRowColumns, migrations_, p(1)),
       {Value::text(version)});
   if (!c->next()) return std::nullopt;
@@ -289,7 +289,7 @@ std::optional<MigrationRow> Ledger::row(const std::string& version) const {
 }
 
 std::optional<MigrationDefinition> Ledger::definition(const std::string& version) const {
-  auto c = session_->query(
+  auto c = session_->catalog_query(
       fmt::format("SELECT {} FROM {} WHERE version = {}", kDefinitionColumns, migrations_, p(1)),
       {Value::text(version)});
   if (!c->next()) return std::nullopt;

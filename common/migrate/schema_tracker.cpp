@@ -41,8 +41,10 @@ void SchemaTracker::store(const Table& table) {
   for (const auto& row : rows) SchemaFingerprinter::serialize(row, e.rows);
   for (const auto& fk : table.foreign_keys) e.parents.push_back(folded(key(fk.parent)));
   const std::string k = key(table.ref);
-  order_[e.display] = k;
-  tables_[k] = std::move(e);
+  e.folded = folded(k);
+  const std::string display = e.display;
+  Entry& stored = tables_[k] = std::move(e);
+  order_[display] = &stored;
 }
 
 void SchemaTracker::erase(const std::string& k) {
@@ -87,7 +89,7 @@ std::string SchemaTracker::fingerprint() {
     for (const auto& k : todo) reload(ref_of(k));
   }
   SchemaFingerprinter fingerprinter;
-  for (const auto& [display, k] : order_) fingerprinter.add_serialized(tables_.at(k).rows);
+  for (const auto& [display, entry] : order_) fingerprinter.add_serialized(entry->rows);
   return fingerprinter.hex();
 }
 
@@ -102,8 +104,9 @@ std::vector<TableRef> SchemaTracker::foreign_key_scope(
     written.insert(folded(key({schema, table})));
   }
   std::vector<TableRef> out;
-  for (const auto& [k, entry] : tables_) {
-    bool in_scope = written.count(folded(k)) > 0 && !entry.parents.empty();
+  for (const auto& item : tables_) {
+    const Entry& entry = item.second;
+    bool in_scope = !entry.parents.empty() && written.count(entry.folded) > 0;
     for (const auto& parent : entry.parents) in_scope = in_scope || written.count(parent) > 0;
     if (in_scope) out.push_back(entry.ref);
   }

@@ -39,6 +39,7 @@ class SchemaTracker {
     std::string display;
     std::string rows;                  // its rows in fingerprint order, serialized for hashing
     std::vector<std::string> parents;  // keys of the tables its foreign keys reference
+    std::string folded;                // its key in ASCII lower case (foreign_key_scope)
   };
   void reload_all();
   void reload(const TableRef& ref);
@@ -47,8 +48,9 @@ class SchemaTracker {
 
   Session& session_;
   bool loaded_ = false;
-  std::map<std::string, Entry> tables_;       // by key(schema, name)
-  std::map<std::string, std::string> order_;  // display name → key: fingerprint order
+  std::map<std::string, Entry> tables_;  // by key(schema, name)
+  // display name → its entry in tables_ (a std::map: entries stay put): fingerprint order
+  std::map<std::string, const Entry*> order_;
 };
 
 }  // namespace vigil::migrate

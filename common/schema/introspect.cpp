@@ -21,15 +21,20 @@ struct Found {
   bool strict = false;
 };
 
-std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
-                          const std::string& name) {
-  const Params params{schema ? Value::text(*schema) : Value::null(), Value::text(name)};
-  auto cursor = session.query(session.dialect().find_table_sql(), params);
+// One row of find_table_sql() or table_at_sql().
+std::optional<Found> find_with(Session& session, const std::string& sql, const Params& params) {
+  auto cursor = session.catalog_query(sql, params);
   if (!cursor->next()) return std::nullopt;
   return Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
                cursor->get(2).to_text(),
                cursor->get(3).to_bool(),
                cursor->get(4).to_bool()};
+}
+
+std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
+                          const std::string& name) {
+  return find_with(session, session.dialect().find_table_sql(),
+                   {schema ? Value::text(*schema) : Value::null(), Value::text(name)});
 }
 
 Found lookup(Session& session, const std::string& name) {
@@ -61,8 +66,8 @@ Found lookup(Session& session, const std::string& name) {
 
 std::vector<std::string> primary_key_of(Session& session, const TableRef& ref) {
   std::vector<std::pair<std::int64_t, std::string>> keyed;
-  auto cursor = session.query(session.dialect().columns_sql(),
-                              {Value::text(ref.schema), Value::text(ref.name)});
+  auto cursor = session.catalog_query(session.dialect().columns_sql(),
+                                      {Value::text(ref.schema), Value::text(ref.name)});
   while (cursor->next()) {
     const auto pos = cursor->get(5).to_integer();
     if (pos > 0) keyed.emplace_back(pos, cursor->get(0).to_text());
@@ -85,7 +90,7 @@ Table load(Session& session, const Found& found) {
 
   std::vector<std::pair<std::int64_t, std::string>> pk;
   {
-    auto cursor = session.query(dialect.columns_sql(), params);
+    auto cursor = session.catalog_query(dialect.columns_sql(), params);
     while (cursor->next()) {
       Column col;
       col.name = cursor->get(0).to_text();
@@ -109,7 +114,7 @@ Table load(Session& session, const Found& found) {
   for (auto& [pos, name] : pk) table.primary_key.push_back(name);
 
   {
-    auto cursor = session.query(dialect.foreign_keys_sql(), params);
+    auto cursor = session.catalog_query(dialect.foreign_keys_sql(), params);
     std::optional<std::int64_t> current;
     bool parent_key_implicit = false;
     auto finish = [&] {
@@ -145,7 +150,7 @@ Table load(Session& session, const Found& found) {
   }
 
   {
-    auto cursor = session.query(dialect.indexes_sql(), params);
+    auto cursor = session.catalog_query(dialect.indexes_sql(), params);
     while (cursor->next()) {
       const std::string name = cursor->get(0).to_text();
       if (table.indexes.empty() || table.indexes.back().name != name) {
@@ -183,7 +188,8 @@ Table introspect_table(Session& session, const std::string& name) {
 }
 
 std::optional<Table> introspect_table_at(Session& session, const TableRef& ref) {
-  auto found = find(session, ref.schema, ref.name);
+  auto found = find_with(session, session.dialect().table_at_sql(),
+                         {Value::text(ref.schema), Value::text(ref.name)});
   if (!found || (found->kind != "table" && found->kind != "partitioned")) return std::nullopt;
   return load(session, *found);
 }

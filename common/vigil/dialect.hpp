@@ -86,6 +86,10 @@ class Dialect {
   // One relation by name.  params: schema (text or NULL = the engine's lookup order), name.
   //   schema, name, kind ('table'|'partitioned'|'view'|'sequence'|...), without_rowid, strict
   virtual std::string find_table_sql() const = 0;
+  // The same for a relation whose schema and name the caller holds from the catalog (schema
+  // never NULL); no row, or a row of another kind, when there is no table there.  Cheaper where
+  // find_table_sql() also has to look for other objects of that name (SQLite).
+  virtual std::string table_at_sql() const { return find_table_sql(); }
   // params: schema, table.  One row per column in ordinal order:
   //   name, declared_type, base_type, not_null flag, default_expr (NULL if none),
   //   pk_position (0 if not in the key), generated flag, identity flag, sequence (NULL if none)

@@ -81,6 +81,14 @@ class Session {
   // then every table must be read again.  The default cannot tell.
   virtual std::optional<std::vector<TableRef>> schema_changes();
 
+  // A query of the engine's catalog (introspection) or a lookup by key in vigil's own tables:
+  // the same as query(), but the host may keep one plan for every parameter value (PostgreSQL:
+  // a generic plan, where the plan cache would plan catalog lookups afresh on every call).
+  // Not for queries of user data, whose best plan may depend on the values.
+  virtual std::unique_ptr<Cursor> catalog_query(std::string_view sql, const Params& params) {
+    return query(sql, params);
+  }
+
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});
 

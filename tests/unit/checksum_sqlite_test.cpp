@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -602,6 +603,42 @@ TEST(BackupSqlite, WalSourceAndUncommittedChanges) {
   EXPECT_EQ(copy.value("SELECT row_count FROM vigil_checksums() WHERE table_name = 'empty'"), "1");
 }
 
+// A WAL database is copied as a file once a checkpoint has put every frame up to the reader's
+// snapshot into it; when a writer committed after the snapshot, the WAL cannot be checkpointed
+// completely and the backup API copies the snapshot.  Either way the copy holds exactly the
+// snapshot: the committed rows before it, none after it.
+TEST(BackupSqlite, WalCopyHoldsTheSnapshot) {
+  TempDir dir;
+  Conn c(dir.file("src.db"));
+  c.must("PRAGMA journal_mode = WAL");
+  fill(c);
+  c.must("INSERT INTO empty VALUES (1), (2)");  // committed into the WAL, not yet checkpointed
+  EXPECT_EQ(c.value("SELECT verified FROM vigil_backup('" + dir.file("a.db") + "')"), "1");
+  {
+    Conn copy(dir.file("a.db"));
+    EXPECT_EQ(copy.value("SELECT count(*) FROM empty"), "2");
+    EXPECT_EQ(copy.value("PRAGMA journal_mode"), "delete");
+  }
+  EXPECT_FALSE(fs::exists(dir.file("a.db-wal")));
+  EXPECT_FALSE(fs::exists(dir.file("a.db-shm")));
+  // A snapshot older than the latest commit.
+  c.must("BEGIN; SELECT count(*) FROM empty");
+  {
+    Conn writer(dir.file("src.db"));
+    writer.must("INSERT INTO empty VALUES (3)");
+  }
+  EXPECT_EQ(c.value("SELECT verified FROM vigil_backup('" + dir.file("b.db") + "')"), "1");
+  c.must("COMMIT");
+  {
+    Conn copy(dir.file("b.db"));
+    EXPECT_EQ(copy.value("SELECT group_concat(x) FROM (SELECT x FROM empty ORDER BY x)"), "1,2");
+  }
+  EXPECT_EQ(c.value("SELECT count(*) FROM empty"), "3");
+  EXPECT_EQ(c.value("SELECT verified FROM vigil_backup('" + dir.file("c.db") + "')"), "1");
+  Conn copy(dir.file("c.db"));
+  EXPECT_EQ(copy.value("SELECT count(*) FROM empty"), "3");
+}
+
 TEST(BackupSqlite, DirectOnly) {
   TempDir dir;
   Conn c;
@@ -619,9 +656,11 @@ TEST(BackupSqlite, DirectOnly) {
 
 // A write that fails half-way (here the process's file size limit, as a full disk would): the
 // error is raised, the partial file is removed, the source is untouched.  A rollback-journal
-// database is copied as a file, a WAL one with the backup API: both are tried.
+// database and a checkpointed WAL are copied as a file, a WAL that a reader keeps from being
+// checkpointed with the backup API ("wal-pinned"): all are tried.
 TEST(BackupSqlite, FailedWriteRemovesThePartialFile) {
-  for (const std::string mode : {"delete", "wal"}) {
+  for (const std::string variant : {"delete", "wal", "wal-pinned"}) {
+    const std::string mode = variant == "delete" ? "delete" : "wal";
     TempDir dir;
     const std::string src = dir.file("src.db");
     const std::string path = dir.file("copy.db");
@@ -641,12 +680,24 @@ TEST(BackupSqlite, FailedWriteRemovesThePartialFile) {
       setrlimit(RLIMIT_FSIZE, &limit);
       int status = 0;
       try {
+        // wal-pinned: a reader's snapshot, then a commit (that changes no checksum) after it.
+        std::optional<Conn> reader;
+        if (variant == "wal-pinned") {
+          reader.emplace(src);
+          reader->must("BEGIN; SELECT count(*) FROM t");
+          Conn writer(src);
+          writer.must("PRAGMA user_version = 7");
+        }
         Conn c(src);
         const std::string err = c.error("SELECT * FROM vigil_backup('" + path + "')");
         if (!contains(err, "vigil_backup: could not write \"" + path + "\": ")) status |= 1;
         if (!contains(err, "; the partial file was removed")) status |= 2;
+        // The file copy's own error, or the backup API's.
+        if (contains(err, "could not copy the database file") != (variant != "wal-pinned")) {
+          status |= 16;
+        }
         if (fs::exists(path) || fs::exists(path + "-journal")) status |= 4;
-        std::fprintf(stderr, "%s: child saw: %s\n", mode.c_str(), err.c_str());
+        std::fprintf(stderr, "%s: child saw: %s\n", variant.c_str(), err.c_str());
       } catch (...) {
         status |= 8;
       }
@@ -655,13 +706,13 @@ TEST(BackupSqlite, FailedWriteRemovesThePartialFile) {
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << mode;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << variant;
     EXPECT_FALSE(fs::exists(path));
     Conn c(src);
     EXPECT_EQ(c.value("SELECT group_concat(checksum) FROM vigil_checksums()"), before);
     EXPECT_EQ(c.value("PRAGMA quick_check"), "ok");
     // Without the limit the same backup succeeds.
-    EXPECT_EQ(c.value("SELECT verified FROM vigil_backup('" + path + "')"), "1") << mode;
+    EXPECT_EQ(c.value("SELECT verified FROM vigil_backup('" + path + "')"), "1") << variant;
   }
 }
 
