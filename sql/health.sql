@@ -1,4 +1,10 @@
 -- sql/health.sql: vigil_health(), vigil_snapshot(), vigil_alerts, NOTIFY, vigil_metrics()
+-- In a database of its own: integrity_findings counts vigil_check()'s errors, and the tests
+-- before this one leave tables with planted defects in the regression database.
+SELECT current_database() AS regression_db \gset
+CREATE DATABASE vigil_health;
+\c vigil_health
+CREATE EXTENSION vigil;
 SELECT vigil_query_stats_reset() >= 0 AS reset;
 -- the buffer cache hit ratio depends on what ran before: out of the way (0 %) in this test
 SET vigil.cache_hit_warning_pct = 0;
@@ -74,3 +80,5 @@ SELECT * FROM vigil_snapshot();
 RESET ROLE;
 DROP ROLE vigil_health_user;
 RESET ALL;
+\c :regression_db
+DROP DATABASE vigil_health;

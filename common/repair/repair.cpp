@@ -355,7 +355,10 @@ class Repairer {
       const Value& v = row[static_cast<std::size_t>(c->position - 1)];
       if (v.is_null()) ++nulls;
       params.push_back(bindable(v));
-      where += (i > 0 ? " AND " : "") + d_.quote_identifier(fk.parent_columns[i]) + " = " +
+      // The constraint's own operator (PostgreSQL: schema-qualified), parent on the left: a
+      // text parent and a varchar child must not reach an operator planted in search_path.
+      const std::string op = i < fk.operators.size() ? fk.operators[i] : "=";
+      where += (i > 0 ? " AND " : "") + d_.quote_identifier(fk.parent_columns[i]) + " " + op + " " +
                d_.typed_param(static_cast<int>(i + 1), *c);
     }
     if (nulls == fk.columns.size()) return false;
@@ -560,8 +563,10 @@ class Repairer {
           const Value& v = row[static_cast<std::size_t>(parent_col->position - 1)];
           if (v.is_null()) null_key = true;
           params.push_back(bindable(v));
-          where += (i > 0 ? " AND " : "") + d_.quote_identifier(child_col->name) + " = " +
-                   d_.typed_param(static_cast<int>(i + 1), *child_col);
+          // parent value <constraint's operator> child column, as the constraint compares
+          const std::string op = i < fk.operators.size() ? fk.operators[i] : "=";
+          where += (i > 0 ? " AND " : "") + d_.typed_param(static_cast<int>(i + 1), *parent_col) +
+                   " " + op + " " + d_.quote_identifier(child_col->name);
         }
         if (null_key) continue;
         const Value hit =

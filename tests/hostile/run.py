@@ -300,6 +300,7 @@ class SqliteEngine:
             f"SELECT {f.name}({marks})"
         try:
             rows = self.con.execute(sql, values).fetchall()
+            put_back(self.con, f, rows, "?")
             return "ok"  # (row counts of the monitoring functions depend on history)
         except sqlite3.Error as e:
             code = getattr(e, "sqlite_errorname", type(e).__name__)
@@ -320,6 +321,17 @@ class SqliteEngine:
 
     def close(self) -> None:
         self.con.close()
+
+
+def put_back(con, f: "Function", rows: list, mark: str) -> None:
+    """A real vigil_repair (dry_run false) does its job on the fixtures (the orphan of
+    `child` is quarantined): its batch is restored at once with vigil_restore, so that the
+    next call finds the fixtures as they were -- which the check after each call asserts, and
+    which proves the restore."""
+    if f.name != "vigil_repair":
+        return
+    for batch in sorted({r[4] for r in rows if r[4] is not None}):
+        con.execute(f"SELECT vigil_restore({mark})", (batch,)).fetchall()
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -423,6 +435,7 @@ class PostgresEngine:
         psycopg = self.psycopg
         try:
             rows = self.con.execute(sql, values).fetchall()
+            put_back(self.con, f, rows, "%s")
             return "ok"  # (row counts of the monitoring functions depend on history)
         except psycopg.Error as e:
             if e.sqlstate is None or e.diag.message_primary is None:
