@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "dialect/postgres_dialect.hpp"
+#include "pg_extension/debug_fault.hpp"
 #include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_value.hpp"
 #include "pg_extension/query_stats_pg.hpp"
@@ -349,6 +350,7 @@ SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p) {
 }  // namespace
 
 std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& params) {
+  maybe_inject_fault(statements_++);
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
@@ -393,6 +395,7 @@ std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& pa
 }
 
 void SpiSession::exec(std::string_view sql, const Params& params) {
+  maybe_inject_fault(statements_++);
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();

@@ -40,6 +40,7 @@
 #include "vigil/dialect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
+#include "vigil/system_fault.hpp"
 
 namespace vigil::migrate {
 namespace {
@@ -323,7 +324,9 @@ class StepRunner {
       } catch (const std::exception& e) {
         // The savepoint is rolled back here: schema and ledger are as before the step.
         const std::string state = session_.error_sqlstate(e);
-        if (state == sqlstate(ErrorCode::kQueryCanceled)) throw;
+        // Out of memory, an I/O error, a cancellation: the call ends, nothing is recorded (the
+        // migration was not wrong; the engine may have rolled the transaction back).
+        if (is_system_fault(state)) throw;
         if (is_retryable(state) && attempts <= retries && !d.sleep_sql().empty()) {
           double seconds = 0.1;  // 0.1 s, 0.2 s, 0.4 s, ... at most 5 s
           for (std::int64_t i = 1; i < attempts && seconds < 5.0; ++i) seconds *= 2;
