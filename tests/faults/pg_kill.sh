@@ -121,9 +121,9 @@ scenario() {
     fail "$name: the kill" "victim exit $victim_status: $(cat "$BASE/victim.out")"$'\n'"$(tail -5 "$BASE/server.log")"
   fi
   check_equal "$name: after the restart" "$expected" \
-    "$(q -v fingerprint="$fingerprint" <<<"$verify" 2>&1)"
+    "$(PGOPTIONS="-c client_min_messages=warning" q -v fingerprint="$fingerprint" <<<"$verify" 2>&1)"
   check_equal "$name: the call again" "$expected_after" \
-    "$(q -v fingerprint="$fingerprint" <<<"$after" 2>&1)"
+    "$(PGOPTIONS="-c client_min_messages=warning" q -v fingerprint="$fingerprint" <<<"$after" 2>&1)"
   unset DB
 }
 
@@ -253,9 +253,8 @@ SELECT count(*) FROM vigil_migrate();"; } >/dev/null; then
     [ -n "$(q -c "SELECT 1 FROM pg_stat_activity WHERE application_name = 'vigil_holder' AND wait_event = 'PgSleep'")" ] && break
     sleep 0.1
   done
-  PGAPPNAME=vigil_victim psql -X -q -At -h "$BASE" -p "$PORT" -U postgres -d "$DB" -c \
-    "SELECT s FROM vigil_migration_status(), jsonb_array_elements_text(manual_sql) AS s WHERE version = '1' \gexec" \
-    >"$BASE/victim.out" 2>&1 &
+  PGAPPNAME=vigil_victim psql -X -q -At -h "$BASE" -p "$PORT" -U postgres -d "$DB" \
+    >"$BASE/victim.out" 2>&1 <<<"SELECT s FROM vigil_migration_status(), jsonb_array_elements_text(manual_sql) AS s WHERE version = '1' \gexec" &
   local victim=$! pid=""
   for i in $(seq 1 300); do
     pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vigil_victim'

@@ -751,7 +751,7 @@ class Runner {
         is_before = is_before && !file;
         is_after = is_after && file;
       }
-      if (g_trace && ((r.rc == SQLITE_OK && fired > 0) || (r.rc != SQLITE_OK && is_after))) {
+      if (g_trace && ((r.rc == SQLITE_OK && fired > 0) || r.rc != SQLITE_OK)) {
         std::fprintf(stderr, "%s: rc=%d %s, state %s\n", g_case.c_str(), r.rc, r.message.c_str(),
                      is_before  ? "before"
                      : is_after ? "after"
@@ -766,6 +766,13 @@ class Runner {
       } else {
         ++out.errors;
         out.codes.insert(sqlite3_errstr(r.rc & 0xff));
+        // The error says what happened: not another error that a fault caused on the way out
+        // (SQLite reports some allocation failures of its OS layer as SQLITE_IOERR_NOMEM).
+        const int primary = r.rc & 0xff;
+        const bool expected = m.kind == Kind::kIo
+                                  ? primary == SQLITE_IOERR
+                                  : primary == SQLITE_NOMEM || primary == SQLITE_IOERR;
+        if (!expected) die("the call failed with another error than the fault's: " + r.message);
         if (fired == 0) die("the call failed without a fault: " + r.message);
         if (is_before) {
           ++out.state_before;
