@@ -231,6 +231,25 @@ events: 1 apply, 1 rollback"
 #    up by another session's open transaction), it leaves what PostgreSQL leaves: an INVALID
 #    index, which vigil_check reports; the migration stays manual (never marked applied).  The
 #    client drops the index, runs the statement again and marks the migration applied.
+# vigil_repair (feat-repair, once merged): the same shape.  A BEFORE DELETE trigger that sleeps
+# (when fault.sleep is on) holds the repair inside its work; after the restart every original
+# row is in the table or the quarantine exactly once, and the repair runs again cleanly:
+#
+# scenario "vigil_repair, kill -9 while it moves rows" "$BASE_SETUP
+# CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$f\$ BEGIN $SLEEP RETURN OLD; END \$f\$;
+# CREATE TRIGGER slow BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION slow();
+# SELECT vigil_rule_add('small', 'items', 'v <= 900', 'error', 'quarantine');" \
+#   "SELECT * FROM vigil_repair(false);" "wait_event = 'PgSleep'" \
+#   "SELECT count(*) || ' ' || count(DISTINCT id) FROM (SELECT id FROM items UNION ALL
+#      SELECT (row_data->>'id')::int FROM vigil_quarantine) x;
+#    SELECT 'quarantined: ' || count(*) FROM vigil_quarantine;" \
+#   "1000 1000
+# quarantined: 0" \
+#   "SELECT count(*) FROM vigil_repair(false) \\g /dev/null
+#    SELECT count(*) || ' ' || count(DISTINCT id) FROM (SELECT id FROM items UNION ALL
+#      SELECT (row_data->>'id')::int FROM vigil_quarantine) x;" \
+#   "1000 1000"
+
 manual_scenario() {
   local name="manual migration (CREATE INDEX CONCURRENTLY), kill -9 in the build"
   crashes=$((crashes + 1))
