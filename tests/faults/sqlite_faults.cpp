@@ -50,6 +50,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <new>
@@ -734,8 +735,9 @@ class Runner {
     out.total_ops = reference(s, m);
     reference(s, m);  // twice: the content compared must not depend on the time
     const long total = out.total_ops;
-    out.dense = full_ || total + 1 <= g_dense_limit + g_sparse_points;
-    const long step = out.dense ? 1 : std::max(1L, (total - g_dense_limit) / g_sparse_points);
+    const long step =
+        full_ ? 1 : std::max(1L, (total - g_dense_limit) / std::max(1L, g_sparse_points));
+    out.dense = step == 1;
     for (long n = 1;; n = (n < g_dense_limit || out.dense) ? n + 1 : n + step) {
       if (n > total + 1) n = total + 1;  // the last run: no fault may fire
       g_case = std::string(s.name) + " / " + m.name + " / N=" + std::to_string(n);
@@ -935,7 +937,8 @@ int main(int argc, char** argv) {
           << std::size(kModes) << " fault modes, " << skipped_cases << " not run), " << total_runs
           << " faulted runs, " << std::fixed;
   summary.precision(1);
-  summary << seconds << " s; SQLite " << sqlite3_libversion() << ".\n";
+  summary << seconds << " s (" << static_cast<double>(std::clock()) / CLOCKS_PER_SEC
+          << " s of CPU); SQLite " << sqlite3_libversion() << ".\n";
   const std::string report = table.str() + "\n" + summary.str();
   std::printf("%s", report.c_str());
   if (!report_path.empty()) {
