@@ -12,7 +12,8 @@
 //
 //   io     a VFS shim over the default VFS ("faulty", made the default) fails the Nth xWrite,
 //          xSync, xTruncate or xDelete of any file (database, journal, WAL, backup copy) with
-//          SQLITE_IOERR_WRITE / _FSYNC / _TRUNCATE / _DELETE;
+//          SQLITE_IOERR_WRITE / _FSYNC / _TRUNCATE / _DELETE ("disk full": writes fail with
+//          SQLITE_FULL from the Nth on, syncs and truncates too);
 //   smem   SQLITE_CONFIG_MALLOC (set before sqlite3_initialize) with a counting allocator that
 //          returns NULL for the Nth xMalloc/xRealloc;
 //   new    this program replaces the global operator new: the Nth allocation of vigil's C++
@@ -74,6 +75,7 @@ struct FaultState {
   const char* first_op = nullptr;  // the operation that failed first
 };
 FaultState g_fault;
+bool g_disk_full = false;  // the "disk full" mode: a failing write says SQLITE_FULL
 bool g_trace = std::getenv("VIGIL_FAULTS_TRACE") != nullptr;
 
 bool should_fail(Kind kind, const char* op) {
@@ -126,7 +128,7 @@ int shim_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
   return real_of(f)->pMethods->xRead(real_of(f), buf, n, off);
 }
 int shim_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  if (should_fail(Kind::kIo, "write")) return SQLITE_IOERR_WRITE;
+  if (should_fail(Kind::kIo, "write")) return g_disk_full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
   return real_of(f)->pMethods->xWrite(real_of(f), buf, n, off);
 }
 int shim_truncate(sqlite3_file* f, sqlite3_int64 size) {
@@ -597,11 +599,13 @@ struct Mode {
   const char* name;
   Kind kind;
   bool persistent;
+  bool disk_full = false;
 };
 
 const Mode kModes[] = {
     {"io once", Kind::kIo, false},
     {"io persistent", Kind::kIo, true},
+    {"disk full", Kind::kIo, true, true},
     {"sqlite oom once", Kind::kSqliteMalloc, false},
     {"sqlite oom persistent", Kind::kSqliteMalloc, true},
     {"c++ bad_alloc once", Kind::kCxxNew, false},
@@ -745,6 +749,7 @@ class Runner {
       sqlite3* db = open_db(work_path());
       load_vigil(db);
       const std::string sql = call_sql(s);
+      g_disk_full = m.disk_full;
       arm(m.kind, n, m.persistent);
       CallResult r = run_call(db, sql);
       const long fired = g_fault.fired;
@@ -784,7 +789,7 @@ class Runner {
         // (SQLite reports some allocation failures of its OS layer as SQLITE_IOERR_NOMEM).
         const int primary = r.rc & 0xff;
         const bool expected = m.kind == Kind::kIo
-                                  ? primary == SQLITE_IOERR
+                                  ? primary == SQLITE_IOERR || primary == SQLITE_FULL
                                   : primary == SQLITE_NOMEM || primary == SQLITE_IOERR;
         if (!expected) die("the call failed with another error than the fault's: " + r.message);
         if (fired == 0) die("the call failed without a fault: " + r.message);
