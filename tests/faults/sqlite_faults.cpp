@@ -22,7 +22,7 @@
 // For each scenario (the SQL of one writing call on a small seeded database) and each mode it
 // runs the call once without a fault, counting the operations (T) and recording the state
 // after; then for N = 1, 2, ... (every N up to 60, then about 60 more evenly spaced to T;
-// --full: every N; --quick, for the sanitizer build: 20 and 20) it runs the call with the Nth
+// --full: every N; --quick, for the sanitizer build: 10 and 10) it runs the call with the Nth
 // operation failing, until a run completes without the fault firing, and for every N checks:
 //   - the process does not crash (a signal handler names the case if it does);
 //   - the call returns SQLITE_OK or an error; the connection still answers a query, and closes
@@ -460,19 +460,23 @@ const std::map<std::string, std::string> kNotApplicable = {
 // ---- helpers ----------------------------------------------------------------------------------
 
 std::string g_so;
-std::string g_case = "(setup)";  // the case running, for the crash handler
+// The case running, for the crash handler: a plain buffer, still valid while the process exits.
+char g_case_text[256] = "(setup)";
+void set_case(const std::string& text) {
+  std::snprintf(g_case_text, sizeof g_case_text, "%s", text.c_str());
+}
 
 void on_crash(int sig) {
   char buf[512];
   const int n =
-      std::snprintf(buf, sizeof buf, "\nCRASH (signal %d) in case: %s\n", sig, g_case.c_str());
+      std::snprintf(buf, sizeof buf, "\nCRASH (signal %d) in case: %s\n", sig, g_case_text);
   if (n > 0) (void)!write(2, buf, static_cast<std::size_t>(n));
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
 [[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "FATAL in %s: %s\n", g_case.c_str(), what.c_str());
+  std::fprintf(stderr, "FATAL in %s: %s\n", g_case_text, what.c_str());
   std::exit(1);
 }
 
@@ -642,7 +646,7 @@ struct Outcome {
 };
 
 long g_dense_limit = 60;    // every N up to here
-long g_sparse_points = 60;  // then about this many, evenly spaced, up to T (--quick: 20, 20)
+long g_sparse_points = 60;  // then about this many, evenly spaced, up to T (--quick: 10, 10)
 
 struct CallResult {
   int rc;
@@ -762,7 +766,7 @@ class Runner {
     out.dense = step == 1;
     for (long n = 1;; n = (n < g_dense_limit || out.dense) ? n + 1 : n + step) {
       if (n > total + 1) n = total + 1;  // the last run: no fault may fire
-      g_case = std::string(s.name) + " / " + m.name + " / N=" + std::to_string(n);
+      set_case(std::string(s.name) + " / " + m.name + " / N=" + std::to_string(n));
       fresh_work();
       sqlite3* db = open_db(work_path());
       load_vigil(db);
@@ -789,7 +793,7 @@ class Runner {
         is_after = is_after && file;
       }
       if (g_trace && ((r.rc == SQLITE_OK && fired > 0) || r.rc != SQLITE_OK)) {
-        std::fprintf(stderr, "%s: rc=%d %s, state %s\n", g_case.c_str(), r.rc, r.message.c_str(),
+        std::fprintf(stderr, "%s: rc=%d %s, state %s\n", g_case_text, r.rc, r.message.c_str(),
                      is_before  ? "before"
                      : is_after ? "after"
                                 : "other");
@@ -885,8 +889,8 @@ int main(int argc, char** argv) {
     } else if (a == "--full") {
       full = true;
     } else if (a == "--quick") {
-      g_dense_limit = 20;
-      g_sparse_points = 20;
+      g_dense_limit = 10;
+      g_sparse_points = 10;
     } else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
@@ -938,7 +942,7 @@ int main(int argc, char** argv) {
         ++skipped_cases;
         continue;
       }
-      g_case = std::string(s.name) + " / " + m.name + " / seeding";
+      set_case(std::string(s.name) + " / " + m.name + " / seeding");
       runner.seed(s);
       const Outcome o = runner.run(s, m);
       total_runs += o.runs;
@@ -983,5 +987,6 @@ int main(int argc, char** argv) {
     doc.replace(b + begin.size(), e - b - begin.size(), report + "\n");
     std::ofstream(docs_path) << doc;
   }
+  set_case("(after the run: exit, leak check)");
   return 0;
 }
