@@ -311,7 +311,13 @@ QueryStatsStore* SqliteSession::query_stats() {
 }
 
 std::unique_ptr<SqliteSession> SqliteSession::owning(sqlite3* db) {
-  auto session = std::make_unique<SqliteSession>(db);
+  std::unique_ptr<SqliteSession> session;
+  try {
+    session = std::make_unique<SqliteSession>(db);
+  } catch (...) {  // out of memory: the connection is ours to close (tests/faults, LeakSanitizer)
+    sqlite3_close_v2(db);
+    throw;
+  }
   session->owns_ = true;
   return session;
 }
