@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "dialect/postgres_dialect.hpp"
+#include "pg_extension/debug_fault.hpp"
 #include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_value.hpp"
 #include "pg_extension/query_stats_pg.hpp"
@@ -366,6 +367,7 @@ std::unique_ptr<Cursor> SpiSession::catalog_query(std::string_view sql, const Pa
 
 std::unique_ptr<Cursor> SpiSession::run_query(std::string_view sql, const Params& params,
                                               bool generic) {
+  maybe_inject_fault(statements_++);
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();
@@ -410,6 +412,7 @@ std::unique_ptr<Cursor> SpiSession::run_query(std::string_view sql, const Params
 }
 
 void SpiSession::exec(std::string_view sql, const Params& params) {
+  maybe_inject_fault(statements_++);
   const std::string text(sql);
   const SpiParams p = make_params(params);
   const char* cstr = text.c_str();

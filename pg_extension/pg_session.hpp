@@ -58,6 +58,7 @@ class SpiSession final : public Session {
 
   bool read_only_;
   bool connected_ = false;
+  int statements_ = 0;  // run by this call so far (the vigil.debug_fault test fault point)
   std::vector<Level> levels_;
   // schema_changes(): every user table and index seen, by OID, with its table's name then.
   bool tracking_ = false;

@@ -24,4 +24,8 @@ echo "==> SQLite shell tests under ASan+UBSan"
 # The shell's own allocations at exit are not ours: leak checking stays on for the unit tests.
 LD_PRELOAD="$preload" ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 VIGIL_BUILD_DIR=build-asan \
   tests/sqlite/run.sh || status=1
+echo "==> SQLite fault host under ASan+UBSan, leak checking on"
+# The host is instrumented itself; vigil.so is the sanitizer build.  About 90 s (--quick: 50 s).
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 build-asan/vigil_sqlite_faults build-asan/vigil.so \
+  build-asan/faults --report build-asan/faults/report.md >/dev/null || status=1
 exit "$status"

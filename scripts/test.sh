@@ -51,6 +51,10 @@ if [ -f build/regress/regression.diffs ]; then cat build/regress/regression.diff
 suite "cross-engine conformance" /usr/bin/python3 tests/conformance/run.py
 # (about 5-10 s: ~670 calls per engine, generated from vigil_functions())
 suite "hostile input (every function, both engines)" /usr/bin/python3 tests/hostile/run.py
+suite "faults: SQLite I/O errors and out of memory (tests/faults/sqlite_faults.cpp)" \
+  build/vigil_sqlite_faults build/vigil.so build/faults --report build/faults/report.md
+suite "faults: PostgreSQL backends killed with kill -9 (tests/faults/pg_kill.sh)" \
+  tests/faults/pg_kill.sh
 clients() {
   /usr/bin/python3 examples/clients/python/side_by_side.py || return 1
   (cd examples/clients/node && npm ci --no-audit --no-fund >npm.log 2>&1 || { cat npm.log; exit 1; }

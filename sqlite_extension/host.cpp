@@ -17,16 +17,22 @@
 namespace vigil::sqlite {
 
 ErrorResult current_error() noexcept {
+  // Copying the message needs memory too: when that fails, the result is SQLITE_NOMEM with no
+  // message (an empty std::string allocates nothing), never std::terminate (tests/faults).
   try {
-    throw;
-  } catch (const Error& e) {
-    return {sqlite_result_code(e.code()), e.what()};
-  } catch (const std::bad_alloc&) {
-    return {SQLITE_NOMEM, "out of memory"};
-  } catch (const std::exception& e) {
-    return {SQLITE_ERROR, std::string("internal error: ") + e.what()};
+    try {
+      throw;
+    } catch (const Error& e) {
+      return {sqlite_result_code(e.code()), e.what()};
+    } catch (const std::bad_alloc&) {
+      return {SQLITE_NOMEM, std::string()};
+    } catch (const std::exception& e) {
+      return {SQLITE_ERROR, std::string("internal error: ") + e.what()};
+    } catch (...) {
+      return {SQLITE_ERROR, "internal error: unknown exception"};
+    }
   } catch (...) {
-    return {SQLITE_ERROR, "internal error: unknown exception"};
+    return {SQLITE_NOMEM, std::string()};
   }
 }
 
@@ -80,37 +86,45 @@ void table_as_json_entry(sqlite3_context* ctx, int argc, sqlite3_value** argv) n
     SqliteSession session(sqlite3_context_db_handle(ctx));
     const Args args(spec->args, std::move(values));
     std::unique_ptr<RowSource> source = spec->table(session, args);
-    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    // The text is written directly, one scalar value at a time: a tree of nlohmann::json
+    // arrays and objects allocates memory in its destructor (nlohmann/json#4653), which would
+    // turn an out-of-memory error into std::terminate (tests/faults).  Scalars are formatted by
+    // nlohmann::json itself, so the text is the same as its dump() of the whole array.
+    std::string text = "[";
     Row row;
+    bool first_row = true;
     while (source->next(row)) {
-      nlohmann::ordered_json object = nlohmann::ordered_json::object();
+      text += first_row ? "{" : ",{";
+      first_row = false;
       for (std::size_t i = 0; i < spec->columns.size(); ++i) {
         const Value& v = i < row.size() ? row[i] : Value();
-        auto& field = object[spec->columns[i].name];
+        if (i > 0) text += ',';
+        text += nlohmann::ordered_json(spec->columns[i].name).dump();
+        text += ':';
         switch (v.kind()) {
           case ValueKind::kNull:
-            field = nullptr;
+            text += "null";
             break;
           case ValueKind::kInteger:
-            field = v.as_integer();
+            text += nlohmann::ordered_json(v.as_integer()).dump();
             break;
           case ValueKind::kBoolean:
-            field = v.as_boolean();
+            text += v.as_boolean() ? "true" : "false";
             break;
           case ValueKind::kReal:
-            field = v.as_real();
+            text += nlohmann::ordered_json(v.as_real()).dump();
             break;
-          case ValueKind::kJson:
-            field = nlohmann::ordered_json::parse(v.bytes());
+          case ValueKind::kJson:  // vigil's own JSON, already compact
+            text += v.bytes();
             break;
           default:
-            field = v.to_text();
+            text += nlohmann::ordered_json(v.to_text()).dump();
             break;
         }
       }
-      rows.push_back(std::move(object));
+      text += '}';
     }
-    const std::string text = rows.dump();
+    text += ']';
     sqlite3_result_text64(ctx, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   } catch (...) {
     const ErrorResult err = current_error();

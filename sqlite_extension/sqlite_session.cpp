@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -141,6 +142,12 @@ class SqliteCursor final : public Cursor {
   bool done_ = false;
 };
 
+// Runs `sql` (no bound values) with sqlite3_exec.
+void exec_on(sqlite3* db, const char* sql) {
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
+}
+
 // Prepares the first statement of `sql`; `tail` receives the rest.
 sqlite3_stmt* prepare(sqlite3* db, std::string_view sql, std::string_view* tail) {
   sqlite3_stmt* stmt = nullptr;
@@ -188,7 +195,14 @@ sqlite3_stmt* SqliteSession::acquire_statement(std::string_view sql, bool* cache
   }
   sqlite3_stmt* stmt = prepare(db_, sql, nullptr);
   *cached = it == statements_.end() && stmt != nullptr && statements_.size() < kMaxCachedStatements;
-  if (*cached) statements_.emplace(key, CachedStatement{stmt, true});
+  if (*cached) {
+    try {
+      statements_.emplace(key, CachedStatement{stmt, true});
+    } catch (...) {  // out of memory: an unfinalized statement would keep the database busy
+      sqlite3_finalize(stmt);
+      throw;
+    }
+  }
   return stmt;
 }
 
@@ -207,7 +221,17 @@ std::unique_ptr<Cursor> SqliteSession::query(std::string_view sql, const Params&
   bool cached = false;
   sqlite3_stmt* stmt = acquire_statement(sql, &cached);
   // The cursor owns stmt from here on (or hands it back to the cache).
-  auto cursor = std::make_unique<SqliteCursor>(db_, stmt, cached ? this : nullptr);
+  std::unique_ptr<SqliteCursor> cursor;
+  try {
+    cursor = std::make_unique<SqliteCursor>(db_, stmt, cached ? this : nullptr);
+  } catch (...) {  // out of memory (tests/faults): the statement must not outlive the call
+    if (cached) {
+      release_statement(stmt);
+    } else {
+      sqlite3_finalize(stmt);
+    }
+    throw;
+  }
   bind(db_, stmt, params);
   return cursor;
 }
@@ -241,19 +265,29 @@ void SqliteSession::exec(std::string_view sql, const Params& params) {
   }
 }
 
+// Savepoint statements are written into a stack buffer and run with sqlite3_exec: no C++
+// allocation, so that a rollback still runs when memory has run out (SubTransaction's
+// destructor rolls back while a std::bad_alloc unwinds; had it needed memory, the rollback would
+// have been skipped and the half-done work committed with the statement).
 void SqliteSession::savepoint() {
-  exec(fmt::format("SAVEPOINT vigil_sp_{}", savepoint_depth_ + 1));
+  char sql[64];
+  std::snprintf(sql, sizeof sql, "SAVEPOINT vigil_sp_%d", savepoint_depth_ + 1);
+  exec_on(db_, sql);
   ++savepoint_depth_;
 }
 
 void SqliteSession::release() {
-  exec(fmt::format("RELEASE vigil_sp_{}", savepoint_depth_));
+  char sql[64];
+  std::snprintf(sql, sizeof sql, "RELEASE vigil_sp_%d", savepoint_depth_);
+  exec_on(db_, sql);
   --savepoint_depth_;
 }
 
 void SqliteSession::rollback_to() {
   const int depth = savepoint_depth_--;
-  exec(fmt::format("ROLLBACK TO vigil_sp_{0}; RELEASE vigil_sp_{0}", depth));
+  char sql[96];
+  std::snprintf(sql, sizeof sql, "ROLLBACK TO vigil_sp_%d; RELEASE vigil_sp_%d", depth, depth);
+  exec_on(db_, sql);
 }
 
 // Every statement the core runs observes sqlite3_interrupt() by itself (it fails with
@@ -279,7 +313,13 @@ QueryStatsStore* SqliteSession::query_stats() {
 }
 
 std::unique_ptr<SqliteSession> SqliteSession::owning(sqlite3* db) {
-  auto session = std::make_unique<SqliteSession>(db);
+  std::unique_ptr<SqliteSession> session;
+  try {
+    session = std::make_unique<SqliteSession>(db);
+  } catch (...) {  // out of memory: the connection is ours to close (tests/faults, LeakSanitizer)
+    sqlite3_close_v2(db);
+    throw;
+  }
   session->owns_ = true;
   return session;
 }
@@ -318,11 +358,6 @@ void open_file(Connection& c, const std::string& path, int flags) {
   }
   sqlite3_extended_result_codes(c.db, 1);
   sqlite3_busy_timeout(c.db, 5000);
-}
-
-void exec_on(sqlite3* db, const char* sql) {
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) throw_sqlite_error(db, rc);
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ const FunctionSpec& spec_of(sqlite3_vtab* vtab) {
 int fail(sqlite3_vtab* vtab) noexcept {
   const ErrorResult err = current_error();
   sqlite3_free(vtab->zErrMsg);
-  vtab->zErrMsg = sqlite3_mprintf("%s", err.message.c_str());
+  // Out of memory: no message of ours, SQLite says "out of memory" itself.
+  vtab->zErrMsg = err.code == SQLITE_NOMEM ? nullptr : sqlite3_mprintf("%s", err.message.c_str());
   return err.code;
 }
 

@@ -40,6 +40,7 @@
 #include "vigil/dialect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
+#include "vigil/system_fault.hpp"
 
 namespace vigil::migrate {
 namespace {
@@ -190,7 +191,10 @@ class LockedCall {
       if (saved == "0") session.exec(d.lock_timeout_set_sql(), {Value::text(saved)});
     } catch (const std::exception& e) {
       const std::string state = session.error_sqlstate(e);
-      end(false);
+      try {
+        end(false);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the first error is the one to report
+      }
       if (state == "55P03" || state == "40P01") {
         throw Error(ErrorCode::kLockNotAvailable,
                     "another migrator holds the migration lock; nothing was done",
@@ -226,7 +230,9 @@ class LockedCall {
     }
     if (began_) {
       began_ = false;
-      session_.exec(session_.dialect().commit_sql());
+      // After an I/O error or out of memory SQLite may have rolled the transaction back
+      // itself: then there is nothing to commit (tests/faults).
+      if (!session_.can_begin_transaction()) session_.exec(session_.dialect().commit_sql());
     }
   }
 
@@ -323,7 +329,9 @@ class StepRunner {
       } catch (const std::exception& e) {
         // The savepoint is rolled back here: schema and ledger are as before the step.
         const std::string state = session_.error_sqlstate(e);
-        if (state == sqlstate(ErrorCode::kQueryCanceled)) throw;
+        // Out of memory, an I/O error, a cancellation: the call ends, nothing is recorded (the
+        // migration was not wrong; the engine may have rolled the transaction back).
+        if (is_system_fault(state)) throw;
         if (is_retryable(state) && attempts <= retries && !d.sleep_sql().empty()) {
           double seconds = 0.1;  // 0.1 s, 0.2 s, 0.4 s, ... at most 5 s
           for (std::int64_t i = 1; i < attempts && seconds < 5.0; ++i) seconds *= 2;

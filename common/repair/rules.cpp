@@ -151,8 +151,9 @@ Value rule_add(Session& session, const Args& args) {
                            rules, d.param(1), d.param(2), d.param(3), d.param(4), d.param(5)),
                {Value::text(name), Value::text(d.display_name(table.ref)), Value::text(condition),
                 Value::text(severity), Value::text(repair)});
+  Value result = Value::text(name);  // before the commit: nothing may fail after it
   sub.commit();
-  return Value::text(name);
+  return result;
 }
 
 Value rule_drop(Session& session, const Args& args) {

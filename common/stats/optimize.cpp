@@ -15,18 +15,21 @@
 //         optimize          SQLite's PRAGMA optimize
 //       `sql` is the statement that acts on it.  With apply = true the safe ones -- create_index,
 //       analyze, optimize: they add or refresh, never remove nor change what queries return --
-//       are run, each in its own savepoint, and applied says whether it succeeded (a failure
-//       is added to reason); drop_index and set_journal_mode are only reported.
+//       are run, each in its own savepoint inside one for the call, and applied says whether it
+//       succeeded (a failure is added to reason); drop_index and set_journal_mode are only
+//       reported.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "schema/introspect.hpp"
 #include "vigil/dialect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
+#include "vigil/system_fault.hpp"
 
 namespace vigil {
 namespace {
@@ -177,6 +180,10 @@ void register_optimize_functions(std::vector<FunctionSpec>& out) {
   f.table = [](Session& session, const Args& args) -> std::unique_ptr<RowSource> {
     const bool apply = args.has(0) && args.boolean(0);
     std::vector<Row> rows;
+    // Applying is one unit: after a fault of the system (out of memory, I/O error, cancel) none
+    // of the recommendations stays applied, not the first few (tests/faults).
+    std::optional<SubTransaction> all;
+    if (apply) all.emplace(session);
     for (Advice& a : collect(session)) {
       bool applied = false;
       if (apply && a.safe) {
@@ -187,6 +194,8 @@ void register_optimize_functions(std::vector<FunctionSpec>& out) {
           sub.commit();
           applied = true;
         } catch (const std::exception& e) {
+          // Out of memory, an I/O error, a cancellation end the call (vigil/system_fault.hpp).
+          if (is_system_fault(session.error_sqlstate(e))) throw;
           // The savepoint rolls the statement back; the engine's message is reported.
           a.reason += fmt::format(" (not applied: {})", e.what());
         }
@@ -194,8 +203,10 @@ void register_optimize_functions(std::vector<FunctionSpec>& out) {
       rows.push_back(Row{Value::text(a.action), Value::text(a.target), Value::text(a.reason),
                          Value::text(a.sql), Value::boolean(applied)});
     }
+    auto source = std::make_unique<VectorRowSource>(std::move(rows));
+    if (all) all->commit();  // nothing that may fail after it
     // One row per recommendation: bounded by the schema's size, not by any table's rows.
-    return std::make_unique<VectorRowSource>(std::move(rows));
+    return source;
   };
   out.push_back(std::move(f));
 }

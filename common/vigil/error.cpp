@@ -5,6 +5,8 @@
 // unit tests compare them with the header's constants.
 #include "vigil/error.hpp"
 
+#include "vigil/system_fault.hpp"
+
 namespace vigil {
 namespace {
 
@@ -62,6 +64,10 @@ const ErrorClass& find_class(ErrorCode code) {
 
 const char* sqlstate(ErrorCode code) {
   return find_class(code).sqlstate;
+}
+
+bool is_system_fault(const std::string& state) {
+  return state.compare(0, 2, "53") == 0 || state.compare(0, 2, "58") == 0 || state == "57014";
 }
 
 int sqlite_result_code(ErrorCode code) {

@@ -1,12 +1,15 @@
 // common/vigil/session.cpp
 #include "vigil/session.hpp"
 
+#include <new>
+
 #include "vigil/error.hpp"
 
 namespace vigil {
 
 std::string Session::error_sqlstate(const std::exception& e) const {
   if (const auto* error = dynamic_cast<const Error*>(&e)) return sqlstate(error->code());
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) return sqlstate(ErrorCode::kOutOfMemory);
   return sqlstate(ErrorCode::kInternal);
 }
 

@@ -8,8 +8,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <string>
+
+#include "sqlite_extension/sqlite_session.hpp"
+#include "vigil/system_fault.hpp"
 
 namespace {
 
@@ -105,3 +110,26 @@ TEST(ErrorType, IsCatchableAsRuntimeError) {
 }
 
 }  // namespace
+
+// Faults of the system end a call instead of being recorded as a statement's failure
+// (tests/faults): out of memory and other exhausted resources, I/O and system errors, a cancel.
+TEST(SystemFault, ClassesThatEndACall) {
+  for (const char* state : {"53200", "53100", "53000", "58030", "58000", "57014"}) {
+    EXPECT_TRUE(vigil::is_system_fault(state)) << state;
+  }
+  for (const char* state : {"42P01", "55P03", "40001", "40P01", "23505", "XX000", "57P01", ""}) {
+    EXPECT_FALSE(vigil::is_system_fault(state)) << state;
+  }
+}
+
+TEST(SystemFault, BadAllocIsOutOfMemory) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  {
+    vigil::sqlite::SqliteSession session(db);
+    EXPECT_EQ(session.error_sqlstate(std::bad_alloc()), "53200");
+    EXPECT_EQ(session.error_sqlstate(std::runtime_error("x")), "XX000");
+    EXPECT_EQ(session.error_sqlstate(vigil::Error(ErrorCode::kIoError, "disk")), "58030");
+  }
+  sqlite3_close(db);
+}
