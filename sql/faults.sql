@@ -122,6 +122,33 @@ BEGIN
     n := n + 1;
   END LOOP;
 END $$;
+-- vigil_repair with three rows breaking that rule (qty is NOT NULL: they are quarantined): a
+-- fault at any statement leaves the table and the quarantine as they were
+UPDATE fault_items SET qty = -qty WHERE id <= 3;
+DO $$
+DECLARE
+  n integer := 0;
+  outcome text;
+  items_before text := (SELECT string_agg(id || ':' || qty, ',' ORDER BY id) FROM fault_items);
+BEGIN
+  LOOP
+    PERFORM set_config('vigil.debug_fault', 'bad_alloc', true);
+    PERFORM set_config('vigil.debug_fault_after', n::text, true);
+    BEGIN
+      SELECT string_agg(action || ' ' || rows_affected, ', ') INTO outcome FROM vigil_repair(false);
+    EXCEPTION WHEN OTHERS THEN
+      outcome := SQLSTATE || ': ' || SQLERRM;
+    END;
+    PERFORM set_config('vigil.debug_fault', 'off', true);
+    INSERT INTO fault_runs VALUES ('vigil_repair', n, outcome,
+      (SELECT string_agg(id || ':' || qty, ',' ORDER BY id) FROM fault_items) = items_before
+      AND NOT EXISTS (SELECT FROM vigil_quarantine));
+    EXIT WHEN outcome NOT LIKE '53200%' OR n > 300;
+    n := n + 1;
+  END LOOP;
+END $$;
+SELECT count(*) AS items_left, (SELECT count(*) FROM vigil_quarantine) AS quarantined
+FROM fault_items;
 -- every faulted attempt raised 53200 and left nothing; the last one (no fault left) did the work
 SELECT call, count(*) FILTER (WHERE outcome LIKE '53200: out of memory') > 2 AS several_faults,
        bool_and(clean) FILTER (WHERE outcome LIKE '53200%') AS faults_left_no_trace,

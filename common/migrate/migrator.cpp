@@ -831,10 +831,18 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
                  "the import is not a vigil migrations export: " + what,
                  "Pass the text vigil_migrations_export() returned.");
   };
-  if (!in.is_object() || in.value("format", json()) != "vigil-migrations") {
+  // (Compared without building a json from the literal: nlohmann's operator!= is noexcept,
+  // and an allocation that fails inside it would end the process.)
+  const auto format = in.is_object() ? in.find("format") : in.end();
+  if (format == in.end() || !format->is_string() ||
+      format->get_ref<const std::string&>() != "vigil-migrations") {
     throw bad("\"format\" must be \"vigil-migrations\"");
   }
-  if (in.value("format_version", json()) != 1) throw bad("\"format_version\" must be 1");
+  const auto format_version = in.find("format_version");
+  if (format_version == in.end() || !format_version->is_number_integer() ||
+      format_version->get<std::int64_t>() != 1) {
+    throw bad("\"format_version\" must be 1");
+  }
   if (!in.contains("migrations") || !in["migrations"].is_array()) {
     throw bad("\"migrations\" must be an array");
   }

@@ -226,30 +226,60 @@ $LEDGER" \
 1=rolled_back
 events: 1 apply, 1 rollback"
 
+# 6. vigil_repair killed while it moves rows (a BEFORE DELETE trigger sleeps in the first row's
+#    delete, after that row's copy went into the quarantine): the repair is one transaction, so
+#    after the restart every original row is in the table, none in the quarantine; run again,
+#    every row is in the table or the quarantine exactly once.
+SLOW_TRIGGER="CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$f\$ BEGIN ${SLEEP/SELECT/PERFORM}
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END; END \$f\$;"
+ONCE_EACH="SELECT 'rows: ' || count(*) || ', ids: ' || count(DISTINCT id) FROM (SELECT id FROM items
+  UNION ALL SELECT (row_data->>'id')::int FROM vigil_quarantine WHERE restored_at IS NULL) x;
+SELECT 'in the table: ' || count(*) FROM items;"
+scenario "vigil_repair, kill -9 while it moves rows" "$BASE_SETUP
+$SLOW_TRIGGER
+CREATE TRIGGER slow BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION slow();
+SELECT vigil_rule_add('small', 'items', 'v <= 900', 'error', 'quarantine');" \
+  "SELECT * FROM vigil_repair(false);" \
+  "wait_event = 'PgSleep'" \
+  "$NO_LOCKS $ONCE_EACH
+SELECT 'quarantined: ' || count(*) FROM vigil_quarantine;" \
+  "advisory locks: 0
+rows: 1000, ids: 1000
+in the table: 1000
+quarantined: 0" \
+  "SELECT action || ' ' || rows_affected || ' batch ' || batch FROM vigil_repair(false);
+$ONCE_EACH" \
+  "quarantine 100 batch 1
+rows: 1000, ids: 1000
+in the table: 900"
+
+# 7. vigil_restore killed while it puts rows back (a BEFORE INSERT trigger sleeps): the batch
+#    stays quarantined and unrestored, the table as the repair left it; run again, all back.
+scenario "vigil_restore, kill -9 while it puts rows back" "$BASE_SETUP
+$SLOW_TRIGGER
+SELECT vigil_rule_add('small', 'items', 'v <= 900', 'error', 'quarantine');
+SELECT count(*) FROM vigil_repair(false);
+CREATE TRIGGER slow BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION slow();" \
+  "SELECT vigil_restore(1);" \
+  "wait_event = 'PgSleep'" \
+  "$NO_LOCKS $ONCE_EACH
+SELECT 'restored: ' || count(restored_at) FROM vigil_quarantine;" \
+  "advisory locks: 0
+rows: 1000, ids: 1000
+in the table: 900
+restored: 0" \
+  "SELECT 'put back: ' || vigil_restore(1);
+SELECT 'in the table: ' || count(*) || ', sum ' || sum(v) FROM items;
+SELECT 'restored: ' || count(restored_at) FROM vigil_quarantine;" \
+  "put back: 100
+in the table: 1000, sum 500500
+restored: 100"
+
 # 5. A migration that cannot run in a transaction ("transactional": false, CREATE INDEX
 #    CONCURRENTLY) is manual: the client runs it.  Killed while the index is being built (held
 #    up by another session's open transaction), it leaves what PostgreSQL leaves: an INVALID
 #    index, which vigil_check reports; the migration stays manual (never marked applied).  The
 #    client drops the index, runs the statement again and marks the migration applied.
-# vigil_repair (feat-repair, once merged): the same shape.  A BEFORE DELETE trigger that sleeps
-# (when fault.sleep is on) holds the repair inside its work; after the restart every original
-# row is in the table or the quarantine exactly once, and the repair runs again cleanly:
-#
-# scenario "vigil_repair, kill -9 while it moves rows" "$BASE_SETUP
-# CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$f\$ BEGIN $SLEEP RETURN OLD; END \$f\$;
-# CREATE TRIGGER slow BEFORE DELETE ON items FOR EACH ROW EXECUTE FUNCTION slow();
-# SELECT vigil_rule_add('small', 'items', 'v <= 900', 'error', 'quarantine');" \
-#   "SELECT * FROM vigil_repair(false);" "wait_event = 'PgSleep'" \
-#   "SELECT count(*) || ' ' || count(DISTINCT id) FROM (SELECT id FROM items UNION ALL
-#      SELECT (row_data->>'id')::int FROM vigil_quarantine) x;
-#    SELECT 'quarantined: ' || count(*) FROM vigil_quarantine;" \
-#   "1000 1000
-# quarantined: 0" \
-#   "SELECT count(*) FROM vigil_repair(false) \\g /dev/null
-#    SELECT count(*) || ' ' || count(DISTINCT id) FROM (SELECT id FROM items UNION ALL
-#      SELECT (row_data->>'id')::int FROM vigil_quarantine) x;" \
-#   "1000 1000"
-
 manual_scenario() {
   local name="manual migration (CREATE INDEX CONCURRENTLY), kill -9 in the build"
   crashes=$((crashes + 1))

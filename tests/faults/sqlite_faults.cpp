@@ -400,6 +400,14 @@ constexpr const char* kJsonParser =
     "not run: parses a JSON argument with nlohmann/json, whose destructor allocates "
     "(std::terminate when memory stays exhausted; nlohmann/json#4653)";
 
+// Findings of each repair action: an orphan (quarantine), four values a rule refuses in a
+// nullable column (set to NULL, rows copied first), an AUTOINCREMENT sequence set back.
+constexpr const char* kRepairSetup = R"sql(
+INSERT INTO videos (project_id, path, confidence) VALUES (9, 'orphan.mp4', 0.5);
+SELECT vigil_rule_add('confidence range', 'videos', 'confidence <= 0.9');
+UPDATE sqlite_sequence SET seq = 3 WHERE name = 'videos';
+)sql";
+
 std::vector<Scenario> scenarios() {
   const std::string migrations = kRegisterMigrations;
   return {
@@ -434,17 +442,15 @@ std::vector<Scenario> scenarios() {
       {"snapshot", "vigil_snapshot", "", "SELECT count(*) FROM vigil_snapshot()"},
       {"optimize(apply)", "vigil_optimize", "", "SELECT count(*) FROM vigil_optimize(1)"},
       {"backup", "vigil_backup", "", "SELECT verified FROM vigil_backup('%BACKUP%')", false, true},
-      // vigil_repair / vigil_restore (feat-repair): once they are in the registry this suite
-      // fails until they have a scenario here.  The check that the content is the state before
-      // or after covers "the table plus the quarantine hold every original row exactly once".
-      // For example:
-      //   {"repair", "vigil_repair",
-      //    "PRAGMA foreign_keys = OFF; INSERT INTO videos (project_id, path) VALUES (9, 'orphan');"
-      //    "SELECT vigil_rule_add('confidence range', 'videos', 'confidence <= 0.9', 'error', "
-      //    "'quarantine');",
-      //    "SELECT count(*) FROM vigil_repair(0)"},
-      //   {"restore", "vigil_restore", "<the same> SELECT count(*) FROM vigil_repair(0);",
-      //    "SELECT vigil_restore((SELECT max(batch) FROM vigil_quarantine))"},
+      // The check that the content is the state before or after covers "the table plus the
+      // quarantine hold every original row exactly once": both are in the digest.  The repair
+      // quarantines an orphan, NULLs the values a rule refuses (their rows copied first) and
+      // moves a sequence forward.
+      {"repair", "vigil_repair", kRepairSetup, "SELECT count(*) FROM vigil_repair(0)"},
+      {"repair (WAL)", "vigil_repair", kRepairSetup, "SELECT count(*) FROM vigil_repair(0)", true},
+      {"restore", "vigil_restore",
+       std::string(kRepairSetup) + "SELECT count(*) FROM vigil_repair(0);",
+       "SELECT vigil_restore((SELECT max(batch) FROM vigil_quarantine))"},
       {"backup (WAL)", "vigil_backup", "", "SELECT verified FROM vigil_backup('%BACKUP%')", true,
        true},
   };
