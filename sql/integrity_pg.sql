@@ -106,6 +106,15 @@ SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.inde
 WHERE i.indrelid = 'accounts'::regclass ORDER BY 1;
 SELECT check_name, detail, violations, sample_keys FROM vigil_check('accounts') ORDER BY detail;
 SELECT * FROM vigil_check_rows('unique_duplicate', 'accounts') ORDER BY detail, row_key::text;
+-- the repair keeps the oldest row of each key (ids 1 and 3), quarantines the newer (2 and 4),
+-- then rebuilds the two indexes, which are valid again: nothing left to find
+SELECT action, rows_affected, detail FROM vigil_repair(false) WHERE table_name = 'accounts'
+ORDER BY action, detail;
+SELECT row_key, reason FROM vigil_quarantine WHERE table_name = 'accounts' ORDER BY id;
+SELECT id FROM accounts ORDER BY id;
+SELECT count(*) AS findings FROM vigil_check('accounts');
+SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+WHERE i.indrelid = 'accounts'::regclass ORDER BY 1;
 DROP TABLE accounts;
 
 -- Cancellation: statement_timeout stops a long check, and the session goes on.

@@ -208,6 +208,11 @@ WHERE e.extname = 'vigil')sql";
 // Constraints of an ordinary table do not cover its inheritance children (those are tables of
 // their own), as PostgreSQL's referential triggers read `ONLY parent`; a partitioned table is
 // read whole.
+std::string PostgresDialect::unindexed_source(const TableRef& table,
+                                              const std::string& kind) const {
+  return table_source(table, kind);
+}
+
 std::string PostgresDialect::table_source(const TableRef& table, const std::string& kind) const {
   if (kind == "partitioned") return qualified(table);
   return "ONLY " + qualified(table);

@@ -24,6 +24,7 @@ class PostgresDialect final : public Dialect {
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
+  std::string unindexed_source(const TableRef& table, const std::string& kind) const override;
   std::string table_source(const TableRef& table, const std::string& kind) const override;
   std::vector<LocatorColumn> row_locator(const Table& table) const override;
   bool primary_key_may_be_null(const Table&) const override { return false; }

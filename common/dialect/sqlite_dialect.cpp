@@ -184,6 +184,10 @@ std::string SqliteDialect::table_source(const TableRef& table, const std::string
   return qualified(table);
 }
 
+std::string SqliteDialect::unindexed_source(const TableRef& table, const std::string&) const {
+  return qualified(table) + " NOT INDEXED";
+}
+
 // The rowid, under the first of its three names that no column of the table hides.
 std::vector<Dialect::LocatorColumn> SqliteDialect::row_locator(const Table& table) const {
   if (table.without_rowid) return {};

@@ -267,41 +267,30 @@ class UniqueDuplicates final : public CheckKind {
     for (const auto& index : table.indexes) {
       if (!index.unique || index.columns.empty()) continue;
       if (d.enforces_valid_unique_indexes() && index.valid) continue;
-      // A partial index whose predicate, or an expression key whose text, the catalog did
-      // not give (an attached SQLite database) cannot be checked.
-      if (index.partial && index.predicate.empty()) continue;
-      bool unknown = index.expressions.size() != index.columns.size();
-      for (std::size_t i = 0; !unknown && i < index.columns.size(); ++i) {
-        unknown = index.columns[i].empty() && index.expressions[i].empty();
-      }
-      if (unknown) continue;
+      const UniqueKey key = unique_key(d, index);
+      if (key.terms.empty()) continue;  // its predicate or expression text is not known
 
       // Each key term twice: over the table aliased c (outer) and unaliased (the grouping).
       // An expression is written unqualified in both: the grouped side's columns are called
       // vigil_k<n> and vigil_n, so its column names can only mean c's.
       const RowIdentity id = row_identity(d, table, "c.");
+      const std::vector<std::string> labels = index_key_labels(index);
       std::string values;
       std::string inner;
       std::string grouped;
-      std::string not_null;
       std::string join;
-      const std::vector<std::string> labels = index_key_labels(index);
-      for (std::size_t i = 0; i < index.columns.size(); ++i) {
-        const bool expression = !index.expressions[i].empty();
-        const std::string term =
-            expression ? "(" + index.expressions[i] + ")" : d.quote_identifier(index.columns[i]);
-        const std::string outer = expression ? term : "c." + term;
+      for (std::size_t i = 0; i < key.terms.size(); ++i) {
+        const std::string& term = key.terms[i];
+        const std::string outer = index.expressions[i].empty() ? "c." + term : term;
         const std::string sep = i > 0 ? ", " : "";
         values += sep + outer;
         inner += fmt::format("{}{} AS vigil_k{}", sep, term, i + 1);
         grouped += sep + term;
-        not_null += fmt::format(" AND {} IS NOT NULL", term);
+        // NULLS NOT DISTINCT: NULL keys are equal, so they are grouped like any value.
         join += fmt::format("{}{} {} d.vigil_k{}", i > 0 ? " AND " : "", outer,
                             index.nulls_not_distinct ? "IS NOT DISTINCT FROM" : "=", i + 1);
       }
-      // NULLS NOT DISTINCT: NULL keys are equal, so they are grouped like any value.
-      std::string filter = index.predicate.empty() ? "1 = 1" : "(" + index.predicate + ")";
-      if (!index.nulls_not_distinct) filter += not_null;
+      const std::string& filter = key.filter;
       const std::string source = d.table_source(table.ref, table.kind);
       auto probe = std::make_unique<QueryProbe>();
       probe->table_ = table.ref;

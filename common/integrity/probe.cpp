@@ -151,6 +151,25 @@ std::vector<std::string> index_key_labels(const Index& index) {
   return labels;
 }
 
+UniqueKey unique_key(const Dialect& d, const Index& index) {
+  UniqueKey key;
+  if (index.columns.empty() || (index.partial && index.predicate.empty()) ||
+      index.expressions.size() != index.columns.size()) {
+    return key;
+  }
+  std::string not_null;
+  for (std::size_t i = 0; i < index.columns.size(); ++i) {
+    const bool expression = !index.expressions[i].empty();
+    if (!expression && index.columns[i].empty()) return UniqueKey{};
+    key.terms.push_back(expression ? "(" + index.expressions[i] + ")"
+                                   : d.quote_identifier(index.columns[i]));
+    not_null += " AND " + key.terms.back() + " IS NOT NULL";
+  }
+  key.filter = index.predicate.empty() ? "1 = 1" : "(" + index.predicate + ")";
+  if (!index.nulls_not_distinct) key.filter += not_null;
+  return key;
+}
+
 std::string detail_tuple(const std::vector<std::string>& names, const Row& values,
                          std::size_t first) {
   std::string out = column_list(names) + "=(";

@@ -121,6 +121,17 @@ std::string column_list(const std::vector<std::string>& names);
 
 // An index's key as people read it: each column's name, or its expression's text.
 std::vector<std::string> index_key_labels(const Index& index);
+
+// The key of a unique index as SQL over its table (unqualified): one term per key item (a
+// quoted column, or "(expression)"), and the filter of the rows the index holds (its WHERE,
+// and -- unless NULLS NOT DISTINCT -- every term non-NULL).  Empty `terms` when the index
+// cannot be checked (a partial index whose predicate, or an expression whose text, is not
+// known).  Shared by unique_duplicate and its repair.
+struct UniqueKey {
+  std::vector<std::string> terms;
+  std::string filter;
+};
+UniqueKey unique_key(const Dialect& d, const Index& index);
 // Orders values as SQLite does: NULL < numbers < text < blob; numbers by value, text and
 // blobs by bytes.  Returns <0, 0, >0.
 int compare_values(const Value& a, const Value& b);

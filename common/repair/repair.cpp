@@ -13,8 +13,9 @@
 //                                      quarantine the row
 //         type_mismatch                a safe cast, else NULL (nullable), else quarantine
 //         not_null                     quarantine the row
-//         unique_duplicate             keep the oldest row of each key (smallest primary key,
-//                                      SQLite: rowid), quarantine the others
+//         unique_duplicate             keep the oldest row of each key (smallest primary key, a
+//                                      composite one in order; SQLite: rowid), quarantine the
+//                                      others
 //         sequence_behind              move the sequence past the column's extreme, forward only
 //         invalid_index                REINDEX INDEX (not CONCURRENTLY: see docs)
 //         physical                     the complete check; an index it names: REINDEX; else 'none'
@@ -587,58 +588,75 @@ class Repairer {
 
   void repair_duplicates(const Table& table) {
     for (const auto& index : table.indexes) {
-      if (!index.unique || index.partial || index.columns.empty()) continue;
+      if (!index.unique || index.columns.empty()) continue;
       if (d_.enforces_valid_unique_indexes() && index.valid) continue;
-      bool expression = false;
-      for (const auto& c : index.columns) expression = expression || c.empty();
-      if (expression) continue;
+      const integrity::UniqueKey key = integrity::unique_key(d_, index);
+      if (key.terms.empty()) continue;  // not checked either (integrity::UniqueDuplicates)
       const std::string finding = "unique_duplicate: index " + index.name + " " +
-                                  integrity::column_list(index.columns) + ": rows share their key";
-      // The oldest row of a key: the smallest primary key (one column), else SQLite's rowid.
-      std::string age;
+                                  integrity::column_list(integrity::index_key_labels(index)) +
+                                  ": rows share their key";
+      // The oldest row of a key: the smallest primary key (all its columns, in order), else
+      // SQLite's rowid.  Rows are numbered within their key in that order; all but the first
+      // are moved to the quarantine.  (NULLS NOT DISTINCT: PARTITION BY puts NULL keys
+      // together, which is what the index means; otherwise the filter leaves them out.)
       std::vector<const Column*> key_columns;
       std::vector<Dialect::LocatorColumn> locators;
-      if (table.primary_key.size() == 1 && !d_.primary_key_may_be_null(table)) {
-        age = d_.quote_identifier(table.primary_key[0]);
-        key_columns.push_back(table.find_column(table.primary_key[0]));
-      } else if (d_.locator_is_stable() && !d_.row_locator(table).empty()) {
+      std::vector<std::string> address_sql;
+      if (!table.primary_key.empty() && !d_.primary_key_may_be_null(table)) {
+        for (const auto& name : table.primary_key) {
+          const Column* column = table.find_column(name);
+          if (column == nullptr) break;
+          key_columns.push_back(column);
+          address_sql.push_back(d_.quote_identifier(name));
+        }
+        if (key_columns.size() != table.primary_key.size()) {
+          key_columns.clear();
+          address_sql.clear();
+        }
+      }
+      if (key_columns.empty() && d_.locator_is_stable() && !d_.row_locator(table).empty()) {
         locators = d_.row_locator(table);
-        age = locators[0].sql;
+        for (const auto& l : locators) address_sql.push_back(l.sql);
       }
-      std::string values;
-      std::string not_null;
-      std::string join;
-      for (std::size_t i = 0; i < index.columns.size(); ++i) {
-        const std::string q = d_.quote_identifier(index.columns[i]);
-        values += (i > 0 ? ", " : "") + q;
-        not_null += (i > 0 ? " AND " : "") + q + " IS NOT NULL";
-        join += fmt::format("{0}c.{1} = d.{1}", i > 0 ? " AND " : "", q);
+      std::string partition;
+      for (std::size_t i = 0; i < key.terms.size(); ++i) {
+        partition += (i > 0 ? ", " : "") + key.terms[i];
       }
-      const std::string source = d_.table_source(table.ref, table.kind);
-      if (age.empty()) {
-        const Value n = session_.scalar(
-            fmt::format("SELECT count(*) FROM {0} AS c JOIN (SELECT {1} FROM {0} WHERE {2} "
-                        "GROUP BY {1} HAVING count(*) > 1) AS d ON {3}",
-                        source, values, not_null, join));
+      const std::string source = d_.unindexed_source(table.ref, table.kind);
+      if (address_sql.empty()) {
+        const Value n = session_.scalar(fmt::format(
+            "SELECT count(*) FROM (SELECT count(*) OVER (PARTITION BY {2}) AS vigil_n FROM {0} "
+            "WHERE {1}) AS c WHERE vigil_n > 1",
+            source, key.filter, partition));
         if (n.to_integer() > 0) {
-          add("refused", table,
-              finding + " (no single-column primary key tells which row is the oldest)",
+          add("refused", table, finding + " (no primary key tells which row is the oldest)",
               n.to_integer());
         }
         continue;
       }
+      std::string select;
+      std::string outer;
+      std::string order;
+      for (std::size_t i = 0; i < address_sql.size(); ++i) {
+        const std::string sep = i > 0 ? ", " : "";
+        select += fmt::format("{}{} AS vigil_a{}", sep, address_sql[i], i + 1);
+        outer += fmt::format("{}c.vigil_a{}", sep, i + 1);
+        order += sep + address_sql[i];
+      }
       auto cursor = session_.query(fmt::format(
-          "SELECT c.{4}, c.{4} = d.vigil_keep FROM {0} AS c JOIN (SELECT {1}, min({4}) AS "
-          "vigil_keep FROM {0} WHERE {2} GROUP BY {1} HAVING count(*) > 1) AS d ON {3}",
-          source, values, not_null, join, age));
+          "SELECT {0} FROM (SELECT {1}, row_number() OVER (PARTITION BY {2} ORDER BY {3}) AS "
+          "vigil_rn FROM {4} WHERE {5}) AS c WHERE c.vigil_rn > 1",
+          outer, select, partition, order, source, key.filter));
       while (cursor->next()) {
-        if (cursor->get(1).to_bool()) continue;  // the oldest row of its key stays
         RowAddress address;
         address.key_columns = key_columns;
         address.locators = locators;
-        address.values = {cursor->get(0)};
-        const std::string name = key_columns.empty() ? locators[0].name : key_columns[0]->name;
-        address.row_key = Value::json(row_json({name}, address.values));
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < address_sql.size(); ++i) {
+          address.values.push_back(cursor->get(i));
+          names.push_back(key_columns.empty() ? locators[i].name : key_columns[i]->name);
+        }
+        address.row_key = Value::json(row_json(names, address.values));
         Change change;
         change.finding = finding;
         change.reason = finding + " (a newer row of its key)";
@@ -706,8 +724,8 @@ class Repairer {
     for (const auto& index : table.indexes) {
       if (index.valid) continue;
       reindex(table, index.name,
-              "invalid_index: index " + index.name + " " + integrity::column_list(index.columns) +
-                  " is not valid");
+              "invalid_index: index " + index.name + " " +
+                  integrity::column_list(integrity::index_key_labels(index)) + " is not valid");
     }
   }
 

@@ -126,6 +126,10 @@ class Dialect {
   // ordinary table with ONLY (constraints of a table do not cover its inheritance children,
   // which are checked as tables of their own); a partitioned table is read whole.
   virtual std::string table_source(const TableRef& table, const std::string& kind) const = 0;
+  // The same, read without any index: SQLite's planner trusts a UNIQUE index, which is exactly
+  // what a unique_duplicate repair cannot do (a window over a "unique" key may skip its ORDER
+  // BY); PostgreSQL never trusts an index it has marked invalid.
+  virtual std::string unindexed_source(const TableRef& table, const std::string& kind) const = 0;
   // What identifies a row when there is no primary key (or a key value is NULL): JSON name and
   // SQL expression, read from `table` (unaliased).  PostgreSQL: ctid (and the partition of a
   // partitioned table); SQLite: the rowid under a name no column hides (none WITHOUT ROWID).

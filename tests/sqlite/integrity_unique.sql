@@ -37,3 +37,34 @@ UPDATE sqlite_schema SET sql = replace(sql, 'CREATE INDEX', 'CREATE UNIQUE INDEX
 WHERE name = 'flags_live';
 PRAGMA writable_schema = RESET;
 SELECT count(*) AS findings FROM vigil_check('flags');
+-- The repair keeps the oldest row of each key (the smallest id) and quarantines the others,
+-- under each kind of index above, and the check is clean afterwards.  The restore refuses:
+-- the index SQLite now enforces would break (the error names it), and nothing is put back.
+SELECT action, table_name, rows_affected, detail FROM vigil_repair(0)
+WHERE table_name = 'accounts' ORDER BY detail;
+SELECT row_key, reason FROM vigil_quarantine ORDER BY id;
+SELECT count(*) AS findings_left FROM vigil_check('accounts');
+SELECT vigil_restore(1) AS restored;
+SELECT count(*) AS accounts FROM accounts;
+-- a composite primary key (WITHOUT ROWID: its values cannot be NULL): the oldest row is the
+-- smallest (a, b), here (1, 3); (1, 9) and (2, 1) go to the quarantine
+CREATE TABLE pairs (a INTEGER, b INTEGER, tag TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+INSERT INTO pairs VALUES (2, 1, 'x'), (1, 9, 'x'), (1, 2, 'y'), (1, 3, 'x');
+CREATE INDEX pairs_tag ON pairs (tag);
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, 'CREATE INDEX', 'CREATE UNIQUE INDEX')
+WHERE name = 'pairs_tag';
+PRAGMA writable_schema = RESET;
+SELECT action, rows_affected FROM vigil_repair(0) WHERE table_name = 'pairs';
+SELECT * FROM pairs ORDER BY a, b;
+SELECT row_key FROM vigil_quarantine WHERE table_name = 'pairs' ORDER BY id;
+-- in a rowid table SQLite lets primary key values be NULL: the oldest is the smallest rowid
+CREATE TABLE pairs2 (a INTEGER, b INTEGER, tag TEXT, PRIMARY KEY (a, b));
+INSERT INTO pairs2 VALUES (2, 1, 'x'), (1, 9, 'x'), (1, 3, 'x');
+CREATE INDEX pairs2_tag ON pairs2 (tag);
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, 'CREATE INDEX', 'CREATE UNIQUE INDEX')
+WHERE name = 'pairs2_tag';
+PRAGMA writable_schema = RESET;
+SELECT action, rows_affected FROM vigil_repair(0) WHERE table_name = 'pairs2';
+SELECT * FROM pairs2;
