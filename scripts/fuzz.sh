@@ -4,6 +4,9 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [target ...]    default: 20 s, every target
 #   make fuzz FUZZ_SECONDS=600                             the long run
+# VIGIL_FUZZ_SEED=n fixes libFuzzer's seed: `make test` uses it, so that its short run replays
+# the same inputs each time (a regression shows, a new bug found by chance does not fail CI at
+# random: that is the long run's job).  Unset: a random seed.
 # A crash leaves its input in build-fuzz/artifacts/ and fails the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +31,9 @@ for t in "${targets[@]}"; do
   work="build-fuzz/corpus/${t#fuzz_}"
   mkdir -p "$work"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$work"/ 2>/dev/null
-  if ASAN_OPTIONS=detect_leaks=1 "build-fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 \
+  seed=()
+  [ -n "${VIGIL_FUZZ_SEED:-}" ] && seed=(-seed="$VIGIL_FUZZ_SEED")
+  if ASAN_OPTIONS=detect_leaks=1 "build-fuzz/$t" "${seed[@]}" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 \
       -artifact_prefix=build-fuzz/artifacts/"$t"- -print_final_stats=1 "$work" \
       >"build-fuzz/$t.log" 2>&1; then
     runs=$(grep -E "^stat::number_of_executed_units" "build-fuzz/$t.log" | awk '{print $2}')

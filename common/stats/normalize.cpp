@@ -106,7 +106,15 @@ class Normalizer {
     tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
                                 [](const Token& t) { return t.kind == TokenKind::kComment; }),
                  tokens.end());
-    for (std::size_t i = skip_prepare(tokens); i < tokens.size(); ++i) {
+    // The statement of a PREPARE / DECLARE CURSOR is lexed on its own, as it would be when
+    // written out: after `AS`, a `[` would otherwise read as an array subscript, and the
+    // text would normalise differently the second time (found by fuzz_normalize).
+    const std::size_t body = skip_prepare(tokens);
+    if (body > 0 && body < tokens.size()) {
+      run(sql.substr(tokens[body].offset));
+      return;
+    }
+    for (std::size_t i = body; i < tokens.size(); ++i) {
       const Token& t = tokens[i];
       switch (t.kind) {
         case TokenKind::kComment:

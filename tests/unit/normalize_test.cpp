@@ -130,6 +130,9 @@ const std::vector<Case> kCases = {
      "select * from t where a = ? and b = ?"},
     {"prepare q as select 1", "select ?"},
     {"PREPARE", "prepare"},
+    // the statement is lexed on its own: `[` starts a quoted name there, not a subscript
+    // (fuzz_normalize: "[+, ?]" normalised to "\"+, ?\"" the second time)
+    {"PREPARE q  AS[+,4];", "\"+,4\""},
     {"DECLARE c1 BINARY NO SCROLL CURSOR WITH HOLD FOR SELECT a FROM t WHERE b = 1",
      "select a from t where b = ?"},
     {"DECLARE x CURSOR", "declare x cursor"},
