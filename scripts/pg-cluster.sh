@@ -13,7 +13,8 @@
 #   scripts/pg-cluster.sh stop                stop it and remove its files
 #   scripts/pg-cluster.sh env                 print the PG* variables that reach it
 #
-# VIGIL_PG_DIR (default /tmp/vigil-pg-$PORT) and VIGIL_PG_PORT (default 55432) choose where.
+# VIGIL_PG_DIR (default /tmp/vigil-pg-$PORT) and VIGIL_PG_PORT (default 55432) choose where;
+# VIGIL_PG_CONF, when set, is appended to postgresql.conf (extra settings, one per line).
 set -euo pipefail
 
 PORT=${VIGIL_PG_PORT:-55432}
@@ -53,6 +54,7 @@ case "${1:-}" in
           ;;
         --preload=*) echo "shared_preload_libraries = '${2#--preload=}'" ;;
       esac
+      if [ -n "${VIGIL_PG_CONF:-}" ]; then printf '%s\n' "$VIGIL_PG_CONF"; fi
     } >>"$DIR/data/postgresql.conf"
     # The server must not inherit our open files: a lock held by the caller (flock) would
     # stay held for as long as the server runs.

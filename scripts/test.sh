@@ -39,6 +39,9 @@ eval "$(scripts/pg-cluster.sh env)"
 # vigil_monitor_start, is preloaded too when it is installed).
 scripts/pg-cluster.sh start --preload || exit 1
 trap 'scripts/pg-cluster.sh stop' EXIT
+# pg_cron 1.4 fires at most once a minute: this test waits in the background on its own
+# cluster while the other suites run, and is collected near the end.
+/usr/bin/python3 tests/monitoring/cron_fire.py --background build/cron_fire.log
 
 suite "unit tests (GoogleTest)" ctest --test-dir build --output-on-failure -j2
 suite "SQLite shell tests" tests/sqlite/run.sh
@@ -64,6 +67,8 @@ suite "client examples (Python, Node.js)" clients
 suite "demo (validation platform, small scale, both engines)" tests/demo/run.sh
 suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
   /usr/bin/python3 tests/monitoring/run.py
+suite "pg_cron fires vigil_monitor_start's snapshot (started in the background)" \
+  /usr/bin/python3 tests/monitoring/cron_fire.py --wait build/cron_fire.log
 suite "PostgreSQL cancellation and heap corruption (amcheck)" /usr/bin/python3 tests/pg_physical/run.py
 suite "primary and hot standby" tests/replica/run.sh
 suite "docs: every function has a reference entry" scripts/check-docs.sh
