@@ -20,7 +20,10 @@ namespace vigil::sqlite {
 
 class MonotonicClock {
  public:
-  MonotonicClock() { calibrate(); }
+  MonotonicClock() {
+    calibrate();
+    ms_per_tick_ = ns_per_tick_ / 1e6;
+  }
 
   // A reading in ticks; ticks_to_ns() converts a difference of two readings.
   std::uint64_t now() const noexcept {
@@ -36,6 +39,11 @@ class MonotonicClock {
 
   double ticks_to_ns(std::uint64_t ticks) const noexcept {
     return static_cast<double>(ticks) * ns_per_tick_;
+  }
+
+  // The same in milliseconds: one multiplication (the factor is computed once, at calibration).
+  double ticks_to_ms(std::uint64_t ticks) const noexcept {
+    return static_cast<double>(ticks) * ms_per_tick_;
   }
 
   const char* source() const noexcept {
@@ -76,6 +84,7 @@ class MonotonicClock {
 
   bool use_counter_ = false;
   double ns_per_tick_ = 1.0;
+  double ms_per_tick_ = 1e-6;
   const char* source_ = "clock_gettime";
 };
 
