@@ -91,7 +91,7 @@ class ConnectionStats final : public QueryStatsStore {
     return lookup(stmt);
   }
 
-  __attribute__((noinline)) StatementState* lookup(sqlite3_stmt* stmt) noexcept {
+  __attribute__((noinline, cold)) StatementState* lookup(sqlite3_stmt* stmt) noexcept {
     Slot& slot = slots_[slot_of(stmt)];
     if (slot.stmt != stmt) {
       auto it = statements_.find(stmt);
@@ -130,7 +130,8 @@ class ConnectionStats final : public QueryStatsStore {
   }
 
   // A statement seen for the first time (or a new one at a reused address): normalised once.
-  __attribute__((noinline)) StatementState* adopt(sqlite3_stmt* stmt, const char* text) noexcept {
+  __attribute__((noinline, cold)) StatementState* adopt(sqlite3_stmt* stmt,
+                                                        const char* text) noexcept {
     try {
       if (statements_.size() >= kMaxCachedStatements && statements_.count(stmt) == 0) {
         statements_.clear();
@@ -178,7 +179,8 @@ class ConnectionStats final : public QueryStatsStore {
   }
 
   // The statement's entry in the table, added if needed (after a reset or an eviction too).
-  __attribute__((noinline)) LocalQueryStats::Entry* entry_for(StatementState& state) noexcept {
+  __attribute__((noinline, cold)) LocalQueryStats::Entry* entry_for(
+      StatementState& state) noexcept {
     try {
       state.entry = &table_.find_or_add(state.fingerprint, state.normalized);
       state.generation = table_.generation();
