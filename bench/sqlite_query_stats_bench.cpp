@@ -40,14 +40,14 @@ int empty_trace(unsigned, void*, void*, void*) {
 
 enum class Mode { kPlain, kEmptyTrace, kVigil };
 
-sqlite3* open_db(Mode mode) {
+// vigil's mask (without CLOSE, which fires once per connection).
+constexpr unsigned kVigilMask = SQLITE_TRACE_STMT | SQLITE_TRACE_ROW | SQLITE_TRACE_PROFILE;
+
+sqlite3* open_db(Mode mode, unsigned empty_mask = kVigilMask) {
   sqlite3* db = nullptr;
   must(sqlite3_open(":memory:", &db), db, "open");
   if (mode == Mode::kVigil) must(sqlite3_vigil_init(db, nullptr, nullptr), db, "vigil");
-  if (mode == Mode::kEmptyTrace) {
-    sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_ROW | SQLITE_TRACE_PROFILE, empty_trace,
-                     nullptr);
-  }
+  if (mode == Mode::kEmptyTrace) sqlite3_trace_v2(db, empty_mask, empty_trace, nullptr);
   must(sqlite3_exec(
            db,
            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER, filler TEXT);"
@@ -112,12 +112,22 @@ double median(std::vector<double> v) {
 }  // namespace
 
 // `--only plain|empty|vigil CALLS`: one configuration, one run, for instruction counting
-// under valgrind (bench/sqlite_instructions.sh).
+// under valgrind (bench/sqlite_instructions.sh).  `empty:SRP` is the empty callback with the
+// mask of the letters given (S = STMT, R = ROW, P = PROFILE): what each event costs SQLite.
 int only(const std::string& mode, long calls) {
-  const Mode m = mode == "vigil"   ? Mode::kVigil
-                 : mode == "empty" ? Mode::kEmptyTrace
-                                   : Mode::kPlain;
-  sqlite3* db = open_db(m);
+  const bool empty = mode.rfind("empty", 0) == 0;
+  const Mode m = mode == "vigil" ? Mode::kVigil : empty ? Mode::kEmptyTrace : Mode::kPlain;
+  unsigned mask = kVigilMask;
+  if (empty && mode.size() > 6) {
+    mask = 0;
+    for (const char c : mode.substr(6)) {
+      mask |= c == 'S'   ? SQLITE_TRACE_STMT
+              : c == 'R' ? SQLITE_TRACE_ROW
+              : c == 'P' ? SQLITE_TRACE_PROFILE
+                         : 0U;
+    }
+  }
+  sqlite3* db = open_db(m, mask);
   run(db, calls);
   const bool ok = m != Mode::kVigil || counted(db) == calls;
   sqlite3_close(db);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -136,6 +137,86 @@ TEST(QueryTrace, AReusedStatementAddressIsNotConfused) {
   EXPECT_EQ(c.stats("select ? from t where id = ?"), "50/0");
   EXPECT_EQ(c.stats("select ? from t where id > ?"), "50/49");
   EXPECT_EQ(c.stats("insert or ignore into t values (?)"), "50/1");
+}
+
+TEST(QueryTrace, ManyStatementsInterleavedAreEachCountedExactly) {
+  // More live statements than the direct-mapped cache has slots, stepped in turns (a row of
+  // one, then all of another, ...): every run lands on its own statement.
+  Conn c;
+  c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+  c.exec(
+      "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 300) "
+      "INSERT INTO t SELECT n, n FROM g");
+  constexpr int kStatements = 150;
+  std::vector<sqlite3_stmt*> stmts(kStatements, nullptr);
+  for (int k = 0; k < kStatements; ++k) {
+    // Different texts (k + 1 rows each): different entries.
+    const std::string sql = "SELECT v AS c" + std::to_string(k) +
+                            " FROM t WHERE id <= " + std::to_string(k + 1) + " ORDER BY id";
+    ASSERT_EQ(sqlite3_prepare_v2(c.db(), sql.c_str(), -1, &stmts[k], nullptr), SQLITE_OK);
+  }
+  for (int round = 0; round < 7; ++round) {
+    for (int k = 0; k < kStatements; ++k) {
+      // Statement k gives its first row, then statement (k + 37) % n runs to the end, then k
+      // finishes: two statements of one connection running at once.
+      sqlite3_stmt* a = stmts[k];
+      sqlite3_stmt* b = stmts[(k + 37) % kStatements];
+      ASSERT_EQ(sqlite3_step(a), SQLITE_ROW);
+      if (b != a) {
+        while (sqlite3_step(b) == SQLITE_ROW) {
+        }
+        sqlite3_reset(b);
+      }
+      while (sqlite3_step(a) == SQLITE_ROW) {
+      }
+      sqlite3_reset(a);
+    }
+  }
+  for (sqlite3_stmt* s : stmts) sqlite3_finalize(s);
+  for (int k = 0; k < kStatements; ++k) {
+    const std::string query =
+        "select v as c" + std::to_string(k) + " from t where id <= ? order by id";
+    EXPECT_EQ(c.stats(query), "14/" + std::to_string(14 * (k + 1))) << query;
+  }
+}
+
+TEST(QueryTrace, TimesAreSubMillisecondAndWithinTheRunsWallTime) {
+  Conn c;
+  c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)");
+  c.exec(
+      "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 1000) "
+      "INSERT INTO t SELECT n, n FROM g");
+  // A point select takes microseconds: its minimum is above zero and far below SQLite's own
+  // 1 ms resolution.
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(c.db(), "SELECT v FROM t WHERE id = ?", -1, &s, nullptr), SQLITE_OK);
+  for (int i = 1; i <= 200; ++i) {
+    sqlite3_bind_int(s, 1, i);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  const double min_ms = std::stod(c.text(
+      "SELECT min_ms FROM vigil_query_stats() WHERE query = 'select v from t where id = ?'"));
+  EXPECT_GT(min_ms, 0.0);
+  EXPECT_LT(min_ms, 0.5);
+  // A statement that works for a while: vigil's time lies within the wall time around it.
+  ASSERT_EQ(sqlite3_prepare_v2(c.db(),
+                               "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g "
+                               "WHERE n < 300000) SELECT sum(n) FROM g",
+                               -1, &s, nullptr),
+            SQLITE_OK);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (sqlite3_step(s) == SQLITE_ROW) {
+  }
+  sqlite3_reset(s);
+  const auto t1 = std::chrono::steady_clock::now();
+  sqlite3_finalize(s);
+  const double wall_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  const double vigil_ms = std::stod(
+      c.text("SELECT total_ms FROM vigil_query_stats() WHERE query LIKE 'with recursive g(n)%'"));
+  EXPECT_GT(vigil_ms, 0.9 * wall_ms - 0.1) << "wall " << wall_ms;
+  EXPECT_LT(vigil_ms, 1.01 * wall_ms + 0.01) << "wall " << wall_ms;
 }
 
 TEST(QueryTrace, ResetAndEviction) {
