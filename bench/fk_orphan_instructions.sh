@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # bench/fk_orphan_instructions.sh -- instructions of SQLite's `vigil_check_rows('fk_orphan',
 # 'detections')` against `PRAGMA foreign_key_check(detections)` on the data of
-# bench/integrity_bench.py (10 000 videos, 1 000 000 detections, 1 000 orphans), counted by
-# valgrind (cachegrind, no cache simulation).  Each side runs in its own Python process that
-# opens the database, loads the extension and fetches every row; a process that only opens
-# the database and loads the extension is subtracted.  Unlike timings, the counts do not
-# depend on the other load of a shared machine.
+# bench/integrity_bench.py (10 000 videos, 1 000 000 detections, 1 000 orphans, ANALYZE run),
+# counted by valgrind (cachegrind, no cache simulation).  Each side runs in its own Python
+# process that opens the database, loads the extension and fetches every row; a process that
+# only opens the database and loads the extension is subtracted.  Unlike timings, the counts
+# do not depend on the other load of a shared machine.
 #
 #   make sqlite && bench/fk_orphan_instructions.sh [extension]   (default build/vigil; needs valgrind)
+# VIGIL_FK_BENCH_DB names the database file (created when missing; default in /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXT=${1:-build/vigil}
@@ -24,6 +25,7 @@ con = sqlite3.connect(sys.argv[1])
 con.executescript(b.SCHEMA_SQLITE)
 con.executescript(b.DATA_SQLITE)
 con.commit()
+con.execute("ANALYZE")  # as integrity_bench.py does
 EOF
   /usr/bin/python3 "$DRIVER" "$DB"
 fi
