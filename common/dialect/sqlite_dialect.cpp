@@ -246,9 +246,13 @@ Dialect::AntiJoin SqliteDialect::orphan_join(Session& session, const Table& chil
   }
   const std::string& column = fk.columns[0];
   if (sql::ascii_lower(child.create_sql).find("collate") != std::string::npos) return plain;
+  // A plain, complete index on the column, whose COLLATE (if any) is known: from its CREATE
+  // INDEX text (complete_table reads it in the main database only), or, for the indexes of
+  // PRIMARY KEY and UNIQUE, from the CREATE TABLE text checked above.
   bool leads_index = false;
   for (const auto& index : child.indexes) {
-    leads_index = leads_index || (!index.partial && !index.columns.empty() &&
+    const bool known = index.origin != IndexOrigin::kCreateIndex || !index.definition.empty();
+    leads_index = leads_index || (known && !index.partial && !index.columns.empty() &&
                                   (index.expressions.empty() || index.expressions[0].empty()) &&
                                   sql::ascii_lower(index.columns[0]) == sql::ascii_lower(column));
   }

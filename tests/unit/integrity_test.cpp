@@ -338,6 +338,15 @@ TEST(IntegrityDialect, OrphanJoinGoesThroughTheChildsIndexOnlyWhereItMayAndPays)
       "CREATE INDEX composite_ab ON composite (a, b);"
       "CREATE TABLE keyed (p_id INTEGER, n INTEGER, PRIMARY KEY (p_id, n), "
       "FOREIGN KEY (p_id) REFERENCES p) WITHOUT ROWID;");
+  // In an attached database vigil does not read index texts: an index whose COLLATE is not
+  // known is not used.
+  db.must(
+      "ATTACH ':memory:' AS aux;"
+      "CREATE TABLE aux.q (id INTEGER PRIMARY KEY);"
+      "CREATE TABLE aux.plain (id INTEGER PRIMARY KEY, q_id INTEGER REFERENCES q (id));"
+      "CREATE INDEX aux.plain_q ON plain (q_id);"
+      "CREATE TABLE aux.constrained (id INTEGER PRIMARY KEY, q_id INTEGER REFERENCES q (id),"
+      " UNIQUE (q_id, id));");
   vigil::sqlite::SqliteSession session(db.db());
   const vigil::Dialect& d = session.dialect();
   auto form = [&](const std::string& name) {
@@ -370,6 +379,9 @@ TEST(IntegrityDialect, OrphanJoinGoesThroughTheChildsIndexOnlyWhereItMayAndPays)
   EXPECT_FALSE(form("collated"));
   EXPECT_FALSE(form("untyped"));
   EXPECT_FALSE(form("composite"));
+  EXPECT_FALSE(form("aux.plain"));
+  EXPECT_TRUE(
+      form("aux.constrained"));  // the UNIQUE constraint's index: CREATE TABLE has no COLLATE
 }
 
 }  // namespace
