@@ -29,6 +29,9 @@ class SqliteDialect final : public Dialect {
   bool primary_key_may_be_null(const Table& table) const override;
   AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
                      const std::string& join, const std::string& parent_column) const override;
+  AntiJoin orphan_join(Session& session, const Table& child, const ForeignKey& fk,
+                       const std::string& child_from, const std::string& parent_from,
+                       const std::string& join) const override;
   std::string storage_class_sql(const Table& table,
                                 const std::string& quoted_column) const override;
   std::string null_test_sql(const std::string& quoted_column) const override {

@@ -2,8 +2,8 @@
 //
 // The check kinds that look for rows breaking a declared constraint:
 //   fk_orphan         child rows whose foreign key points at no parent row: one anti-join
-//                     (NOT EXISTS) per foreign key.  MATCH SIMPLE (the default, and SQLite's
-//                     only rule): a row with a NULL in the key is no orphan.  MATCH FULL
+//                     per foreign key (Dialect::orphan_join).  MATCH SIMPLE (the default, and
+//                     SQLite's only rule): a row with a NULL in the key is no orphan.  MATCH FULL
 //                     (PostgreSQL): a key that is partly NULL is a violation too.  Composite,
 //                     self-referencing and cross-schema keys; a parent table that does not
 //                     exist (SQLite allows it) makes every non-NULL key an orphan.
@@ -75,8 +75,8 @@ class ForeignKeyOrphans final : public CheckKind {
       const std::string child_from = d.table_source(table.ref, table.kind) + " AS c";
       Dialect::AntiJoin anti{child_from, ""};
       if (parent_kind) {
-        anti = d.anti_join(child_from, d.table_source(fk.parent, *parent_kind), join,
-                           d.quote_identifier(fk.parent_columns[0]));
+        anti = d.orphan_join(session, table, fk, child_from,
+                             d.table_source(fk.parent, *parent_kind), join);
       }
       const std::string& missing = anti.condition;
       const bool full = fk.match == "FULL";

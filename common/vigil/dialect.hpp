@@ -150,6 +150,14 @@ class Dialect {
   };
   virtual AntiJoin anti_join(const std::string& child_from, const std::string& parent_from,
                              const std::string& join, const std::string& parent_column) const = 0;
+  // The same rows as anti_join() for the foreign key `fk` of `child` (`child_from` and `join`
+  // as anti_join() takes them), in the form the engine finds fastest for this table; may read
+  // the catalog.  By default anti_join() itself.
+  virtual AntiJoin orphan_join(Session& /*session*/, const Table& /*child*/, const ForeignKey& fk,
+                               const std::string& child_from, const std::string& parent_from,
+                               const std::string& join) const {
+    return anti_join(child_from, parent_from, join, quote_identifier(fk.parent_columns[0]));
+  }
   // An SQL expression giving the storage class of `quoted_column` ('null', 'integer', 'real',
   // 'text', 'blob'), or "" when the engine stores every value in the column's declared type.
   virtual std::string storage_class_sql(const Table& table,
