@@ -5,7 +5,6 @@
 #include "dialect/postgres_dialect.hpp"
 
 #include <cctype>
-#include <iterator>
 
 #include "schema/introspect.hpp"
 #include "vigil/error.hpp"
@@ -136,10 +135,8 @@ WHERE n.nspname = $1 AND c.relname = $2 AND k.ord <= i.indnkeyatts
 ORDER BY ic.relname, k.ord)sql";
 }
 
-namespace {
-
-// The CHECK constraints of a table: one row per column each reads (table_bundle_sql()).
-constexpr const char* kChecksSql = R"sql(
+void PostgresDialect::complete_table(Session& session, Table& table) const {
+  static const char* const kChecks = R"sql(
 SELECT co.conname::text, pg_catalog.pg_get_expr(co.conbin, co.conrelid), co.convalidated,
        a.attname::text
 FROM pg_catalog.pg_constraint co
@@ -149,43 +146,20 @@ LEFT JOIN LATERAL pg_catalog.unnest(co.conkey) AS k(attnum) ON true
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
 WHERE co.contype = 'c' AND n.nspname = $1 AND c.relname = $2
 ORDER BY co.conname, a.attnum)sql";
-
-}  // namespace
-
-// The five queries of a table as one UNION ALL: one execution instead of five (the migration
-// tracker reads every changed table after every step).  Each part numbers its rows in its own
-// query's order (row_number() over a sorted subquery, which the planner keeps as it is).  The
-// first branch gives every column its type and returns nothing: PostgreSQL resolves the types
-// of a UNION pairwise, and would otherwise take two NULLs for text.
-std::string PostgresDialect::table_bundle_sql() const {
-  static const std::string sql = [this] {
-    const std::string parts[] = {table_at_sql(), columns_sql(), foreign_keys_sql(), indexes_sql(),
-                                 kChecksSql};
-    std::size_t total = 0;
-    for (const std::size_t width : kBundleWidth) total += width;
-    std::string typed = "SELECT -1, 0::pg_catalog.int8";
-    std::string from;
-    for (std::size_t p = 0; p < std::size(parts); ++p) {
-      typed += ", q" + std::to_string(p) + ".*";
-      from += (p > 0 ? ", (" : " FROM (") + parts[p] + ") q" + std::to_string(p);
+  auto cursor =
+      session.catalog_query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
+  while (cursor->next()) {
+    const std::string name = cursor->get(0).to_text();
+    if (table.checks.empty() || table.checks.back().name != name) {
+      CheckConstraint check;
+      check.name = name;
+      check.expression = cursor->get(1).to_text();
+      check.validated = cursor->get(2).to_bool();
+      table.checks.push_back(std::move(check));
     }
-    std::string out = "SELECT * FROM (" + typed + from + " WHERE false";
-    std::size_t before = 0;
-    for (std::size_t p = 0; p < std::size(parts); ++p) {
-      out += "\nUNION ALL\nSELECT " + std::to_string(p) + ", pg_catalog.row_number() OVER ()";
-      for (std::size_t i = 0; i < before; ++i) out += ", NULL";
-      out += ", q.*";
-      for (std::size_t i = before + kBundleWidth[p]; i < total; ++i) out += ", NULL";
-      out += " FROM (" + parts[p] + ") q";
-      before += kBundleWidth[p];
-    }
-    return out + ") b ORDER BY 1, 2";
-  }();
-  return sql;
+    if (!cursor->get(3).is_null()) table.checks.back().columns.push_back(cursor->get(3).to_text());
+  }
 }
-
-// Check constraints come with the rest of the table (table_bundle_sql()).
-void PostgresDialect::complete_table(Session&, Table&) const {}
 
 // Sizes sum the partitions of a partitioned table; the primary key's index is not counted.
 std::string PostgresDialect::table_stats_sql() const {

@@ -21,7 +21,6 @@ class PostgresDialect final : public Dialect {
   std::string columns_sql() const override;
   std::string foreign_keys_sql() const override;
   std::string indexes_sql() const override;
-  std::string table_bundle_sql() const override;
   void complete_table(Session& session, Table& table) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;

@@ -8,7 +8,6 @@
 // noted; flags may come back as booleans or 0/1 integers.
 #pragma once
 
-#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -104,25 +103,6 @@ class Dialect {
   //   name, unique flag, origin ('pk'|'u'|'c'), partial flag, valid flag, seq,
   //   column (NULL for an expression), definition (may be NULL)
   virtual std::string indexes_sql() const = 0;
-  // The queries above as one, where the engine can run them as one query ("", the default:
-  // they run one by one).  params: schema, table.  Column 0 of each row is its BundlePart,
-  // column 1 its order within the part; the part's own columns follow at bundle_offset(part)
-  // (every other column NULL).  Rows come by part, each part in its own query's order:
-  //   kTable        the row of table_at_sql() (none when nothing is there)
-  //   kColumns      the rows of columns_sql()
-  //   kForeignKeys  the rows of foreign_keys_sql()
-  //   kIndexes      the rows of indexes_sql()
-  //   kChecks       one row per column a CHECK constraint reads, by constraint name: name,
-  //                 expression, validated flag, column (NULL when it reads none)
-  // complete_table() then adds what the bundle does not hold.
-  virtual std::string table_bundle_sql() const { return {}; }
-  enum class BundlePart { kTable = 0, kColumns = 1, kForeignKeys = 2, kIndexes = 3, kChecks = 4 };
-  static constexpr std::size_t kBundleWidth[] = {5, 9, 12, 11, 4};  // columns of each part
-  static constexpr std::size_t bundle_offset(BundlePart part) {
-    std::size_t offset = 2;
-    for (int p = 0; p < static_cast<int>(part); ++p) offset += kBundleWidth[p];
-    return offset;
-  }
 
   // Fills in what the catalog queries above cannot: CHECK constraints, and anything the
   // engine keeps only in the table's DDL (SQLite AUTOINCREMENT).
