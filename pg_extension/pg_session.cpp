@@ -15,6 +15,8 @@
 #include "vigil/error.hpp"
 
 extern "C" {
+#include "catalog/dependency.h"
+#include "catalog/index.h"
 #include "parser/parser.h"
 #include "utils/inval.h"
 }
@@ -516,9 +518,8 @@ void on_relcache_invalidation(Datum, Oid relid) {
 }
 
 // User tables (as PostgresDialect::list_tables_sql defines them) and their indexes, by OID,
-// with the table's schema and name: all of them, or ($1, an oid[] as text) those given.  The
-// extension-member test is a correlated subquery rather than NOT EXISTS, so that for the few
-// rows of the restricted query it is an index probe each, never a hash of all of pg_depend.
+// with the table's schema and name.  user_relation() below applies the same filter to one OID
+// through the system caches.
 #define VIGIL_USER_TABLE_FILTER                                                                  \
   "  AND r.relkind IN ('r', 'p', 'i', 'I') AND c.relkind IN ('r', 'p') AND NOT c.relispartition" \
   "  AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema'])"                           \
@@ -533,16 +534,44 @@ constexpr const char* kAllRelationsSql =
     " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
     " WHERE true" VIGIL_USER_TABLE_FILTER;
-// Driven by the few OIDs given, so that every step is an index lookup.
-constexpr const char* kSomeRelationsSql =
-    "SELECT r.oid::int8, n.nspname::text, c.relname::text"
-    " FROM pg_catalog.unnest($1::text::pg_catalog.oid[]) AS o(oid)"
-    " JOIN pg_catalog.pg_class r ON r.oid = o.oid"
-    " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid"
-    " JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, r.oid)"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE true" VIGIL_USER_TABLE_FILTER;
 #undef VIGIL_USER_TABLE_FILTER
+
+// What kAllRelationsSql says of one relation, looked up in the system caches (no query: this
+// runs after every migration step): whether it is a user table or an index of one, and that
+// table's schema and name (palloc'd).
+struct UserRelation {
+  bool found;
+  char* schema;
+  char* name;
+};
+
+UserRelation user_relation(Oid relid) {
+  UserRelation out{false, nullptr, nullptr};
+  const char kind = get_rel_relkind(relid);
+  Oid table = relid;
+  if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX) {
+    table = IndexGetRelation(relid, true);
+  } else if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) {
+    return out;
+  }
+  if (!OidIsValid(table)) return out;
+  const char table_kind = get_rel_relkind(table);
+  if (table_kind != RELKIND_RELATION && table_kind != RELKIND_PARTITIONED_TABLE) return out;
+  if (get_rel_relispartition(table)) return out;
+  char* schema = get_namespace_name(get_rel_namespace(table));
+  if (schema == nullptr || strcmp(schema, "pg_catalog") == 0 ||
+      strcmp(schema, "information_schema") == 0 || strncmp(schema, "pg_toast", 8) == 0 ||
+      strncmp(schema, "pg_temp_", 8) == 0) {
+    return out;
+  }
+  if (OidIsValid(getExtensionOfObject(RelationRelationId, table))) return out;
+  char* name = get_rel_name(table);
+  if (name == nullptr) return out;
+  out.found = true;
+  out.schema = schema;
+  out.name = name;
+  return out;
+}
 
 }  // namespace
 
@@ -574,27 +603,15 @@ std::optional<std::vector<TableRef>> SpiSession::schema_changes() {
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   std::vector<TableRef> out;
-  if (changed.empty()) return out;
-  std::string array = "{";
-  for (std::size_t i = 0; i < changed.size(); ++i) {
-    array += (i > 0 ? "," : "") + std::to_string(changed[i]);
-  }
-  array += "}";
-  std::unordered_map<Oid, TableRef> now;
-  {
-    auto c = catalog_query(kSomeRelationsSql, {Value::text(array)});
-    while (c->next()) {
-      now[static_cast<Oid>(c->get(0).to_integer())] = {c->get(1).to_text(), c->get(2).to_text()};
-    }
-  }
-  // The queries above invalidate nothing; later calls only see the migration's own changes.
+  // The lookups below invalidate nothing; later calls only see the migration's own changes.
   for (Oid oid : changed) {
+    const UserRelation now = pg_call([oid] { return user_relation(oid); });
     auto before = relations_.find(oid);
-    auto after = now.find(oid);
     if (before != relations_.end()) out.push_back(before->second);  // renamed, dropped, altered
-    if (after != now.end()) {
-      out.push_back(after->second);
-      relations_[oid] = after->second;
+    if (now.found) {
+      TableRef ref{now.schema, now.name};
+      out.push_back(ref);
+      relations_[oid] = std::move(ref);
     } else if (before != relations_.end()) {
       relations_.erase(before);
     }

@@ -303,3 +303,17 @@ SELECT show_error($$UPDATE vigil_migration_events SET error = 'rewritten' WHERE 
 SELECT show_error($$DELETE FROM vigil_migration_events$$);
 SELECT show_error($$TRUNCATE vigil_migration_events$$);
 SELECT count(*) > 0 AS history_kept FROM vigil_migration_events;
+
+-- lock_timeout is set once for a run of steps that share it, and is the session's again after
+-- the call, also when the last step fails after a step with its own lock_timeout
+SELECT vigil_migration_add('25', 'own lock timeout again', $m$DO $d$ BEGIN
+  IF current_setting('lock_timeout') <> '70ms' THEN RAISE EXCEPTION 'wrong lock_timeout'; END IF;
+END $d$;$m$, NULL, '{"lock_timeout_ms": 70}');
+SELECT vigil_migration_add('26', 'fails under the default', $m$DO $d$ BEGIN
+  RAISE EXCEPTION 'failing on purpose under lock_timeout %', current_setting('lock_timeout');
+END $d$;$m$);
+SELECT version, status, detail FROM vigil_migrate('26');
+SHOW lock_timeout;
+SELECT version, action, error FROM vigil_migration_events WHERE version IN ('25', '26')
+ORDER BY event_id;
+SELECT version, state FROM vigil_migration_status() WHERE version IN ('25', '26');

@@ -303,6 +303,15 @@ std::vector<MigrationDefinition> Ledger::definitions() const {
   return out;
 }
 
+std::vector<MigrationDefinition> Ledger::definitions_in_state(bool applied) const {
+  std::vector<MigrationDefinition> out;
+  auto c = session_->catalog_query(fmt::format("SELECT {} FROM {} WHERE (state = 'applied') = {}",
+                                               kDefinitionColumns, migrations_, p(1)),
+                                   {Value::boolean(applied)});
+  while (c->next()) out.push_back(read_definition(*c));
+  return out;
+}
+
 // Bound values for one statement.  A NULL is written as the literal NULL rather than bound:
 // PostgreSQL types a bound NULL as text, which a boolean or jsonb column refuses.
 class Binder {

@@ -111,6 +111,8 @@ class Ledger {
   std::vector<std::string> versions() const;
   std::optional<MigrationDefinition> definition(const std::string& version) const;
   std::vector<MigrationDefinition> definitions() const;
+  // The definitions of the migrations that are applied (true) or not applied (false).
+  std::vector<MigrationDefinition> definitions_in_state(bool applied) const;
 
   void insert(const MigrationDefinition& d, const std::string& registered_at) const;
   // Replaces text and options of a registered migration; `state` stays unless `reset_state`.

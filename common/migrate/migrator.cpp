@@ -264,14 +264,19 @@ class StepRunner {
     const Dialect& d = session.dialect();
     if (!d.lock_timeout_get_sql().empty()) {
       session_lock_timeout_ = session.scalar(d.lock_timeout_get_sql()).to_text();
+      lock_timeout_now_ = session_lock_timeout_;
     }
     tracker_.fingerprint();  // reads the schema as it is before the first step
   }
 
+  // After the last step: the session's lock_timeout again (the steps leave theirs set, so that
+  // a run of steps with the same lock_timeout sets it once).
+  void finish() { set_lock_timeout(session_lock_timeout_); }
+
   StepResult run(const MigrationRow& row, Direction direction) {
     const Dialect& d = session_.dialect();
     const bool up = direction == Direction::kUp;
-    const MigrationDefinition def = *ledger_.definition(row.version);
+    const MigrationDefinition def = definition(row.version, up);
     const std::string& text = up ? def.up_sql : *def.down_sql;
     const std::vector<SqlStatement> statements = split_statements(text, up ? "up_sql" : "down_sql");
 
@@ -287,15 +292,18 @@ class StepRunner {
       retries = row.options.retries.value_or(kDefaultRetries);
     }
 
+    if (lock_timeout.empty()) lock_timeout = session_lock_timeout_;
+
     std::int64_t attempts = 0;
     for (;;) {
       ++attempts;
       const auto start = Clock::now();
       std::size_t statement = 0;  // 1-based while a statement runs
+      // The savepoint's rollback puts lock_timeout back to what it was before the step.
+      const std::string lock_timeout_before = lock_timeout_now_;
       try {
         SubTransaction sub(session_);
-        if (!lock_timeout.empty())
-          session_.exec(d.lock_timeout_set_sql(), {Value::text(lock_timeout)});
+        set_lock_timeout(lock_timeout);
         ForeignKeyCheck fk(session_, tracker_, statements);
         for (std::size_t i = 0; i < statements.size(); ++i) {
           statement = i + 1;
@@ -310,9 +318,6 @@ class StepRunner {
         const auto check_start = Clock::now();
         fk.verify();
         duration += elapsed_ms(check_start);
-        if (!lock_timeout.empty()) {
-          session_.exec(d.lock_timeout_set_sql(), {Value::text(session_lock_timeout_)});
-        }
         const std::string at = now_iso();
         if (up) {
           if (next_seq_ == 0) next_seq_ = ledger_.next_apply_seq();
@@ -327,7 +332,9 @@ class StepRunner {
         if (up) ++next_seq_;
         return {row.version, row.name, up ? kApplied : kRolledBack, duration, std::nullopt};
       } catch (const std::exception& e) {
-        // The savepoint is rolled back here: schema and ledger are as before the step.
+        // The savepoint is rolled back here: schema, ledger and lock_timeout are as before the
+        // step.
+        lock_timeout_now_ = lock_timeout_before;
         const std::string state = session_.error_sqlstate(e);
         // Out of memory, an I/O error, a cancellation: the call ends, nothing is recorded (the
         // migration was not wrong; the engine may have rolled the transaction back).
@@ -363,10 +370,35 @@ class StepRunner {
   const std::optional<std::string>& user() const { return user_; }
 
  private:
+  // Sets lock_timeout (where the engine has one) unless it has that value already.
+  void set_lock_timeout(const std::string& value) {
+    if (value == lock_timeout_now_) return;
+    session_.exec(session_.dialect().lock_timeout_set_sql(), {Value::text(value)});
+    lock_timeout_now_ = value;
+  }
+
+  // The definitions a run needs, read with one query at the first step (those not applied when
+  // applying, the applied ones when rolling back) rather than one query per step.
+  MigrationDefinition definition(const std::string& version, bool up) {
+    if (!definitions_loaded_) {
+      for (auto& d : ledger_.definitions_in_state(!up)) {
+        const std::string v = d.version;
+        definitions_.emplace(v, std::move(d));
+      }
+      definitions_loaded_ = true;
+    }
+    auto it = definitions_.find(version);
+    if (it != definitions_.end()) return it->second;
+    return *ledger_.definition(version);
+  }
+
   Session& session_;
   const Ledger& ledger_;
   std::optional<std::string> user_;
   std::string session_lock_timeout_;
+  std::string lock_timeout_now_;  // lock_timeout as the steps left it ("": no such setting)
+  std::map<std::string, MigrationDefinition> definitions_;
+  bool definitions_loaded_ = false;
   SchemaTracker tracker_;
   std::int64_t next_seq_ = 0;  // read from the ledger at the first apply, then counted here
 };
@@ -579,6 +611,7 @@ std::vector<StepResult> migrate(Session& session, const std::optional<std::strin
       ++done;
       if (results.back().status == kFailed) break;
     }
+    runner.finish();
   }
   call.commit();
   return results;
@@ -637,6 +670,7 @@ std::vector<StepResult> rollback(Session& session, const std::string& target) {
       results.push_back(runner.run(*r, Direction::kDown));
       if (results.back().status == kFailed) break;
     }
+    runner.finish();
   }
   call.commit();
   return results;
