@@ -95,10 +95,15 @@ class RowEncoder {
  public:
   void clear() { size_ = 0; }
   void add(TypeClass type_class, const Value& value);
+  void add(TypeClass type_class, const ValueRef& value);
   std::string_view row() const { return {buffer_.data(), size_}; }
 
  private:
-  char* reserve(std::size_t n);
+  char* reserve(std::size_t n) {
+    if (buffer_.size() - size_ < n) grow(n);
+    return buffer_.data() + size_;
+  }
+  void grow(std::size_t n);
 
   std::vector<char> buffer_;
   std::size_t size_ = 0;
