@@ -230,7 +230,8 @@ bool short_decimal(double a, std::uint64_t* significand, int* exponent) {
   for (int k = 1; k < static_cast<int>(std::size(kPow10Double)); ++k) {
     const double p = a * kPow10Double[k];
     if (p >= kLimit) return false;
-    const auto t = static_cast<std::uint64_t>(p + 0.5);  // the nearest, when p is near one
+    // The nearest integer whenever p is within 2^-12 of one, the only case that matters here.
+    const auto t = static_cast<std::uint64_t>(p + 0.5);  // NOLINT(bugprone-incorrect-roundings)
     const auto td = static_cast<double>(t);
     if (std::fabs(p - td) <= 0x1p-12 && td / kPow10Double[k] == a) {
       *significand = t;

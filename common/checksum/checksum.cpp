@@ -138,6 +138,7 @@ ContentChecksum checksum_table(Session& session, const Table& table,
   }
   std::vector<Value> storage(values.size());
   std::vector<TypeClass> classes;
+  classes.reserve(columns.size());
   for (const Column& c : columns) classes.push_back(c.type_class);
   while (cursor->next()) {
     cursor->get_refs(values.data(), storage.data());
