@@ -129,7 +129,7 @@ constexpr char kDigitPairs[] =
     "8081828384858687888990919293949596979899";
 
 // The number of decimal digits of u (1 for 0).
-int count_digits(std::uint64_t u) {
+inline int count_digits(std::uint64_t u) {
   int n = 1;
   while (true) {
     if (u < 10) return n;
@@ -145,7 +145,7 @@ int count_digits(std::uint64_t u) {
 // left), two at a time from the right, in 32-bit arithmetic once u fits; returns p + n.
 // Digits are written in place: a copy through a temporary buffer became a call to memcpy per
 // number, a tenth of a checksum's time.
-char* write_digits(std::uint64_t u, char* p, int n) {
+inline char* write_digits(std::uint64_t u, char* p, int n) {
   char* const end = p + n;
   char* q = end;
   while (u > 0xffffffffU) {  // n >= 10 here
@@ -248,12 +248,13 @@ bool short_decimal(double a, std::uint64_t* significand, int* exponent) {
 // fmt 8; the randomized tests in tests/unit/checksum_canonical_test.cpp check both paths
 // against the general one.
 char* format_double(double v, char* out) {
-  if (std::isnan(v)) return put(out, "NaN");
-  if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
-  if (v == 0) return put(out, "0");         // and -0.0
-  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact
+  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact; not NaN
     const auto i = static_cast<std::int64_t>(v);
-    if (static_cast<double>(i) == v) return format_integer(i, out);
+    if (static_cast<double>(i) == v) return format_integer(i, out);  // 0 and -0.0 give "0"
+  } else if (std::isnan(v)) {
+    return put(out, "NaN");
+  } else if (std::isinf(v)) {
+    return put(out, v < 0 ? "-Infinity" : "Infinity");
   }
   std::uint64_t significand = 0;
   int exponent = 0;
@@ -1038,7 +1039,7 @@ void RowEncoder::grow(std::size_t n) {
   buffer_.resize(std::max(buffer_.size() * 2, size_ + n));
 }
 
-void RowEncoder::add(TypeClass type_class, const ValueRef& value) {
+inline void RowEncoder::add_value(TypeClass type_class, const ValueRef& value) {
   const bool json = type_class == TypeClass::kJson;
   const auto header = [](char* p, CanonicalTag tag, std::size_t length) {
     p[0] = static_cast<char>(tag);
@@ -1077,14 +1078,26 @@ void RowEncoder::add(TypeClass type_class, const ValueRef& value) {
     default:
       break;
   }
+  add_converted(type_class, value);
+}
+
+void RowEncoder::add_converted(TypeClass type_class, const ValueRef& value) {
   scratch_.clear();
   append_canonical_ref(type_class, value, scratch_);
   std::copy(scratch_.begin(), scratch_.end(), reserve(scratch_.size()));
   size_ += scratch_.size();
 }
 
+void RowEncoder::add(TypeClass type_class, const ValueRef& value) {
+  add_value(type_class, value);
+}
+
 void RowEncoder::add(TypeClass type_class, const Value& value) {
-  add(type_class, ValueRef::of(value));
+  add_value(type_class, ValueRef::of(value));
+}
+
+void RowEncoder::add_row(const TypeClass* classes, const ValueRef* values, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) add_value(classes[i], values[i]);
 }
 
 CanonicalValue canonical_value(TypeClass type_class, const Value& value) {

@@ -96,9 +96,13 @@ class RowEncoder {
   void clear() { size_ = 0; }
   void add(TypeClass type_class, const Value& value);
   void add(TypeClass type_class, const ValueRef& value);
+  // add() for each of `count` values, the i-th read from a column of class classes[i].
+  void add_row(const TypeClass* classes, const ValueRef* values, std::size_t count);
   std::string_view row() const { return {buffer_.data(), size_}; }
 
  private:
+  void add_value(TypeClass type_class, const ValueRef& value);
+  void add_converted(TypeClass type_class, const ValueRef& value);
   char* reserve(std::size_t n) {
     if (buffer_.size() - size_ < n) grow(n);
     return buffer_.data() + size_;

@@ -143,7 +143,7 @@ ContentChecksum checksum_table(Session& session, const Table& table,
   while (cursor->next()) {
     cursor->get_refs(values.data(), storage.data());
     row.clear();
-    for (std::size_t i = 0; i < classes.size(); ++i) row.add(classes[i], values[i]);
+    row.add_row(classes.data(), values.data(), classes.size());
     sum.add_row(row.row());
     if (sum.rows() % kInterruptEvery == 0) session.check_interrupts();
   }
