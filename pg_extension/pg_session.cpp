@@ -143,24 +143,34 @@ class StoreCursor final : public Cursor {
   // The current row is deformed once, on the first get(), rather than once per column: a scan
   // that reads every column (a checksum) stays linear in the number of columns.
   Value get(std::size_t i) const override {
+    const Raw r = raw(i);
+    return datum_to_value(r.datum, r.isnull, TupleDescAttr(desc_, i)->atttypid);
+  }
+
+  ValueRef get_ref(std::size_t i, Value& storage) const override {
+    const Raw r = raw(i);
+    return datum_to_ref(r.datum, r.isnull, TupleDescAttr(desc_, i)->atttypid, storage);
+  }
+
+ private:
+  struct Raw {
+    Datum datum;
+    bool isnull;
+  };
+
+  Raw raw(std::size_t i) const {
     if (slot_ == nullptr || i >= column_count()) {
       throw Error(ErrorCode::kInternal, "column index out of range");
     }
     TupleTableSlot* slot = slot_;
     const int attno = static_cast<int>(i) + 1;
-    struct Raw {
-      Datum datum;
-      bool isnull;
-    };
-    const Raw raw = pg_call([slot, attno] {
+    return pg_call([slot, attno] {
       Raw r{};
       r.datum = slot_getattr(slot, attno, &r.isnull);
       return r;
     });
-    return datum_to_value(raw.datum, raw.isnull, TupleDescAttr(desc_, attno - 1)->atttypid);
   }
 
- private:
   Tuplestorestate* store_;
   TupleDesc desc_;
   TupleTableSlot* slot_ = nullptr;
@@ -183,6 +193,7 @@ class HeapScanCursor final : public Cursor {
         attnums_(std::move(attnums)),
         types_(std::move(types)) {
     for (const int a : attnums_) last_attnum_ = std::max(last_attnum_, a);
+    for (const Oid t : types_) readers_.push_back(datum_reader(t));
   }
 
   ~HeapScanCursor() override {
@@ -226,12 +237,36 @@ class HeapScanCursor final : public Cursor {
     return datum_to_value(slot_->tts_values[a], slot_->tts_isnull[a], types_[i]);
   }
 
+  ValueRef get_ref(std::size_t i, Value& storage) const override {
+    if (done_ || i >= attnums_.size()) {
+      throw Error(ErrorCode::kInternal, "column index out of range");
+    }
+    const int a = attnums_[i] - 1;
+    return datum_to_ref(slot_->tts_values[a], slot_->tts_isnull[a], readers_[i], types_[i],
+                        storage);
+  }
+
+  void get_refs(ValueRef* out, Value* storage) const override {
+    if (done_) throw Error(ErrorCode::kInternal, "column index out of range");
+    const Datum* values = slot_->tts_values;
+    const bool* nulls = slot_->tts_isnull;
+    for (std::size_t i = 0; i < attnums_.size(); ++i) {
+      const int a = attnums_[i] - 1;
+      if (nulls[a]) {
+        out[i].kind = ValueKind::kNull;
+      } else if (!datum_in_place(values[a], readers_[i], out[i])) {
+        out[i] = datum_to_ref(values[a], false, readers_[i], types_[i], storage[i]);
+      }
+    }
+  }
+
  private:
   Relation relation_;
   TableScanDesc scan_;
   TupleTableSlot* slot_;
   std::vector<int> attnums_;
   std::vector<Oid> types_;
+  std::vector<DatumReader> readers_;
   int last_attnum_ = 0;
   bool done_ = false;
 };

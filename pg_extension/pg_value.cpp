@@ -10,32 +10,30 @@
 namespace vigil::pg {
 namespace {
 
-struct Bytes {
-  const char* data;
-  std::size_t size;
-};
-
-Bytes varlena_bytes(Datum datum) {
-  auto* raw = reinterpret_cast<struct varlena*>(DatumGetPointer(datum));
-  if (!VARATT_IS_EXTENDED(raw)) return Bytes{VARDATA(raw), VARSIZE(raw) - VARHDRSZ};
-  if (VARATT_IS_SHORT(raw) && !VARATT_IS_EXTERNAL(raw)) {
-    return Bytes{VARDATA_SHORT(raw), VARSIZE_SHORT(raw) - VARHDRSZ_SHORT};
-  }
-  // Compressed or stored out of line: detoasting may raise.
-  return pg_call([datum] {
-    struct varlena* v =
-        pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));
-    return Bytes{VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)};
+// The bytes of any varlena.  A compressed or out-of-line one is detoasted (which may raise)
+// into a copy that is freed at once, so that a scan over many such values stays bounded.
+std::string varlena_string(Datum datum) {
+  ValueRef plain;
+  if (datum_in_place(datum, DatumReader::kText, plain)) return std::string(plain.bytes);
+  struct varlena* v = pg_call([datum] {
+    return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(datum)));
   });
+  std::string out(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+  if (v != reinterpret_cast<struct varlena*>(DatumGetPointer(datum))) pg_call([v] { pfree(v); });
+  return out;
 }
 
-const char* output_text(Datum datum, Oid type) {
-  return pg_call([datum, type] {
+// The output function's text of `datum`; the palloc'd result is freed once copied.
+std::string output_text(Datum datum, Oid type) {
+  char* text = pg_call([datum, type] {
     Oid output;
     bool varlena;
     getTypeOutputInfo(type, &output, &varlena);
-    return static_cast<const char*>(OidOutputFunctionCall(output, datum));
+    return OidOutputFunctionCall(output, datum);
   });
+  std::string out(text);
+  pg_call([text] { pfree(text); });
+  return out;
 }
 
 // "YYYY-MM-DD" of PostgreSQL's day number (days since 2000-01-01), " BC" after the date for
@@ -115,14 +113,10 @@ Value datum_to_value(Datum datum, bool isnull, Oid type) {
       return Value::text(NameStr(*DatumGetName(datum)));
     case TEXTOID:
     case VARCHAROID:
-    case BPCHAROID: {
-      const Bytes b = varlena_bytes(datum);
-      return Value::text(std::string(b.data, b.size));
-    }
-    case BYTEAOID: {
-      const Bytes b = varlena_bytes(datum);
-      return Value::blob(std::string(b.data, b.size));
-    }
+    case BPCHAROID:
+      return Value::text(varlena_string(datum));
+    case BYTEAOID:
+      return Value::blob(varlena_string(datum));
     case NUMERICOID:
       return Value::numeric(output_text(datum, type));
     case JSONOID:
@@ -144,6 +138,47 @@ Value datum_to_value(Datum datum, bool isnull, Oid type) {
     default:
       return Value::text(output_text(datum, type));
   }
+}
+
+DatumReader datum_reader(Oid type) {
+  switch (type) {
+    case INT2OID:
+      return DatumReader::kInt2;
+    case INT4OID:
+      return DatumReader::kInt4;
+    case INT8OID:
+      return DatumReader::kInt8;
+    case FLOAT4OID:
+      return DatumReader::kFloat4;
+    case FLOAT8OID:
+      return DatumReader::kFloat8;
+    case BOOLOID:
+      return DatumReader::kBool;
+    case TEXTOID:
+    case VARCHAROID:
+    case BPCHAROID:
+      return DatumReader::kText;
+    case BYTEAOID:
+      return DatumReader::kBytea;
+    default:
+      return DatumReader::kConvert;
+  }
+}
+
+ValueRef datum_to_ref(Datum datum, bool isnull, DatumReader reader, Oid type, Value& storage) {
+  ValueRef r;
+  if (isnull || datum_in_place(datum, reader, r)) return r;
+  if (reader == DatumReader::kFloat4) {
+    r.kind = ValueKind::kReal;
+    r.real = float4_value(DatumGetFloat4(datum));
+    return r;
+  }
+  storage = datum_to_value(datum, false, type);
+  return ValueRef::of(storage);
+}
+
+ValueRef datum_to_ref(Datum datum, bool isnull, Oid type, Value& storage) {
+  return datum_to_ref(datum, isnull, datum_reader(type), type, storage);
 }
 
 Datum value_to_datum(const Value& value, Oid type, bool* isnull) {

@@ -135,6 +135,38 @@ class SqliteCursor final : public Cursor {
     }
   }
 
+  // Text and blobs in place: SQLite's pointers stay valid until the next step.
+  ValueRef get_ref(std::size_t i, Value& /*storage*/) const override {
+    sqlite3_stmt* s = statement_.stmt;
+    const int col = static_cast<int>(i);
+    ValueRef r;
+    const int type = sqlite3_column_type(s, col);
+    switch (type) {
+      case SQLITE_INTEGER:
+        r.kind = ValueKind::kInteger;
+        r.integer = sqlite3_column_int64(s, col);
+        return r;
+      case SQLITE_FLOAT:
+        r.kind = ValueKind::kReal;
+        r.real = sqlite3_column_double(s, col);
+        return r;
+      case SQLITE_TEXT:
+      case SQLITE_BLOB: {
+        const bool text = type == SQLITE_TEXT;
+        const void* p = text ? static_cast<const void*>(sqlite3_column_text(s, col))
+                             : sqlite3_column_blob(s, col);
+        const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, col));
+        r.kind = text ? ValueKind::kText : ValueKind::kBlob;
+        r.bytes =
+            p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), n);
+        return r;
+      }
+      default:
+        break;
+    }
+    return r;  // NULL
+  }
+
  private:
   sqlite3* db_;
   SqliteSession* cache_;

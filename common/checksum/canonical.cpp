@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -121,35 +123,57 @@ bool append_decimal(std::string_view s, std::string& out) {
 // path of a checksum over numeric columns.
 constexpr std::size_t kMaxNumber = 400;  // the longest double, 5e-324, takes 326 characters
 
-// Two digits at a time, from the right (the usual table-driven integer formatting).
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+// The number of decimal digits of u (1 for 0).
+inline int count_digits(std::uint64_t u) {
+  int n = 1;
+  while (true) {
+    if (u < 10) return n;
+    if (u < 100) return n + 1;
+    if (u < 1000) return n + 2;
+    if (u < 10000) return n + 3;
+    u /= 10000;
+    n += 4;
+  }
+}
+
+// Writes u as exactly n digits at p (n is at least u's number of digits; zero-padded on the
+// left), two at a time from the right, in 32-bit arithmetic once u fits; returns p + n.
+// Digits are written in place: a copy through a temporary buffer became a call to memcpy per
+// number, a tenth of a checksum's time.
+inline char* write_digits(std::uint64_t u, char* p, int n) {
+  char* const end = p + n;
+  char* q = end;
+  while (u > 0xffffffffU) {  // n >= 10 here
+    const auto pair = static_cast<std::size_t>(u % 100) * 2;
+    u /= 100;
+    *--q = kDigitPairs[pair + 1];
+    *--q = kDigitPairs[pair];
+    n -= 2;
+  }
+  auto w = static_cast<std::uint32_t>(u);
+  while (n >= 2) {
+    const std::uint32_t pair = (w % 100) * 2;
+    w /= 100;
+    *--q = kDigitPairs[pair + 1];
+    *--q = kDigitPairs[pair];
+    n -= 2;
+  }
+  if (n == 1) *--q = static_cast<char>('0' + w % 10);
+  return end;
+}
+
 char* format_integer(std::int64_t v, char* p) {
-  static const char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
   std::uint64_t u = static_cast<std::uint64_t>(v);
   if (v < 0) {
     *p++ = '-';
     u = ~u + 1;  // the magnitude, including for INT64_MIN
   }
-  char buf[20];
-  char* end = buf + sizeof buf;
-  char* q = end;
-  while (u >= 100) {
-    const auto pair = static_cast<std::size_t>(u % 100) * 2;
-    u /= 100;
-    *--q = kPairs[pair + 1];
-    *--q = kPairs[pair];
-  }
-  if (u >= 10) {
-    const auto pair = static_cast<std::size_t>(u) * 2;
-    *--q = kPairs[pair + 1];
-    *--q = kPairs[pair];
-  } else {
-    *--q = static_cast<char>('0' + u);
-  }
-  while (q < end) *p++ = *q++;
-  return p;
+  return write_digits(u, p, count_digits(u));
 }
 
 char* put(char* p, const char* text) {
@@ -157,41 +181,110 @@ char* put(char* p, const char* text) {
   return p;
 }
 
-// Integral values are written as integers; the others from the shortest round-trip decimal
-// significand and exponent (Dragonbox, as fmt computes it for "{}"), written positionally.
-// fmt::detail::dragonbox::to_decimal is part of libfmt's ABI (FMT_API) since fmt 8; the
-// randomized test in tests/unit/checksum_canonical_test.cpp checks this path against the
-// general one.
-char* format_double(double v, char* out) {
-  if (std::isnan(v)) return put(out, "NaN");
-  if (std::isinf(v)) return put(out, v < 0 ? "-Infinity" : "Infinity");
-  if (v == 0) return put(out, "0");         // and -0.0
-  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact
-    const auto i = static_cast<std::int64_t>(v);
-    if (static_cast<double>(i) == v) return format_integer(i, out);
+// n '0' characters at p (a plain loop would be turned into a call to memset).
+char* put_zeros(char* p, int n) {
+  if (n > 0) {
+    std::memset(p, '0', static_cast<std::size_t>(n));
+    p += n;
   }
-  const auto decimal = fmt::detail::dragonbox::to_decimal(std::fabs(v));
-  char digits[24];
-  const char* digits_end = std::to_chars(digits, digits + sizeof digits, decimal.significand).ptr;
-  // value = significand * 10^exponent: the point sits `total + exponent` digits in.
-  const int point = static_cast<int>(digits_end - digits) + decimal.exponent;
-  while (digits_end - digits > 1 && digits_end[-1] == '0') --digits_end;
-  const int count = static_cast<int>(digits_end - digits);
+  return p;
+}
+
+constexpr std::uint64_t kPow10[] = {1ULL,
+                                    10ULL,
+                                    100ULL,
+                                    1000ULL,
+                                    10000ULL,
+                                    100000ULL,
+                                    1000000ULL,
+                                    10000000ULL,
+                                    100000000ULL,
+                                    1000000000ULL,
+                                    10000000000ULL,
+                                    100000000000ULL,
+                                    1000000000000ULL,
+                                    10000000000000ULL,
+                                    100000000000000ULL,
+                                    1000000000000000ULL,
+                                    10000000000000000ULL,
+                                    100000000000000000ULL,
+                                    1000000000000000000ULL,
+                                    10000000000000000000ULL};
+
+constexpr double kPow10Double[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,
+                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+
+// The shortest decimal of a positive, non-integral `a` when it has at most 17 digits after the
+// point and a * 10^k stays below 2^40 (183.8, 0.1697: most measured data), without Dragonbox:
+// t * 10^-k for the smallest k where some integer t reads back as `a`.  That is Dragonbox's
+// answer: it takes the coarsest decimal position at which a multiple lies in a's rounding
+// interval, and below 2^40 that multiple is unique and found.  Why: for a in [2^e, 2^(e+1)),
+// ulp(a) <= a * 2^-52, so every t that reads back lies within 10^k * ulp(a) / 2 <= P * 2^-53
+// <= 2^-13 of P = a * 10^k (two integers cannot both); the computed product p is within
+// ulp(P) / 2 <= 2^-14 of P; so such a t is the integer nearest p, within 2^-12 of it, and the
+// filter below misses none.  Whether t reads back as `a` is then decided exactly: t and 10^k
+// are exact doubles, and a correctly rounded division rounds t / 10^k as reading the decimal
+// does (to nearest, ties to even).  False when there is no such k: Dragonbox decides.
+bool short_decimal(double a, std::uint64_t* significand, int* exponent) {
+  constexpr double kLimit = 1099511627776.0;  // 2^40
+  for (int k = 1; k < static_cast<int>(std::size(kPow10Double)); ++k) {
+    const double p = a * kPow10Double[k];
+    if (p >= kLimit) return false;
+    // The nearest integer whenever p is within 2^-12 of one, the only case that matters here.
+    const auto t = static_cast<std::uint64_t>(p + 0.5);  // NOLINT(bugprone-incorrect-roundings)
+    const auto td = static_cast<double>(t);
+    if (std::fabs(p - td) <= 0x1p-12 && td / kPow10Double[k] == a) {
+      *significand = t;
+      *exponent = -k;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Integral values are written as integers; the others from the shortest round-trip decimal
+// significand and exponent (short_decimal, or Dragonbox as fmt computes it for "{}"), written
+// positionally.  fmt::detail::dragonbox::to_decimal is part of libfmt's ABI (FMT_API) since
+// fmt 8; the randomized tests in tests/unit/checksum_canonical_test.cpp check both paths
+// against the general one.
+char* format_double(double v, char* out) {
+  if (std::fabs(v) < 9007199254740992.0) {  // 2^53: every integer below is exact; not NaN
+    const auto i = static_cast<std::int64_t>(v);
+    if (static_cast<double>(i) == v) return format_integer(i, out);  // 0 and -0.0 give "0"
+  } else if (std::isnan(v)) {
+    return put(out, "NaN");
+  } else if (std::isinf(v)) {
+    return put(out, v < 0 ? "-Infinity" : "Infinity");
+  }
+  std::uint64_t significand = 0;
+  int exponent = 0;
+  if (!short_decimal(std::fabs(v), &significand, &exponent)) {
+    const auto decimal = fmt::detail::dragonbox::to_decimal(std::fabs(v));
+    significand = decimal.significand;
+    exponent = decimal.exponent;
+    while (significand % 10 == 0) {  // significand > 0: v is neither zero nor special
+      significand /= 10;
+      ++exponent;
+    }
+  }
+  const int count = count_digits(significand);
+  // value = significand * 10^exponent: the point sits `count + exponent` digits in.
+  const int point = count + exponent;
   if (v < 0) *out++ = '-';
   if (point <= 0) {
     *out++ = '0';
     *out++ = '.';
-    for (int k = 0; k < -point; ++k) *out++ = '0';
-    for (int k = 0; k < count; ++k) *out++ = digits[k];
-  } else if (point >= count) {
-    for (int k = 0; k < count; ++k) *out++ = digits[k];
-    for (int k = count; k < point; ++k) *out++ = '0';
-  } else {
-    for (int k = 0; k < point; ++k) *out++ = digits[k];
-    *out++ = '.';
-    for (int k = point; k < count; ++k) *out++ = digits[k];
+    out = put_zeros(out, -point);
+    return write_digits(significand, out, count);
   }
-  return out;
+  if (point >= count) {
+    out = write_digits(significand, out, count);
+    return put_zeros(out, point - count);
+  }
+  const int fraction = count - point;  // 1 to 16 digits after the point
+  out = write_digits(significand / kPow10[fraction], out, point);
+  *out++ = '.';
+  return write_digits(significand % kPow10[fraction], out, fraction);
 }
 
 void append_double(double v, std::string& out) {
@@ -765,11 +858,17 @@ std::size_t begin_value(CanonicalTag tag, std::string& out) {
   return at;
 }
 
+// n as 8 little-endian bytes at p: one store on a little-endian machine (the byte loop was not
+// merged into one by the compiler, and ran for every value of every row).
 void put_length(std::uint64_t n, char* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(p, &n, sizeof n);
+#else
   for (std::size_t k = 0; k < 8; ++k) {
     p[k] = static_cast<char>(n & 0xffU);
     n >>= 8U;
   }
+#endif
 }
 
 void end_value(std::size_t at, std::string& out) {
@@ -895,51 +994,58 @@ std::optional<std::string> canonical_json(std::string_view text) {
   return out;
 }
 
-void append_canonical_value(TypeClass type_class, const Value& value, std::string& out) {
+namespace {
+
+void append_canonical_ref(TypeClass type_class, const ValueRef& value, std::string& out) {
   const bool json = type_class == TypeClass::kJson;
-  switch (value.kind()) {
+  switch (value.kind) {
     case ValueKind::kNull:
       out.push_back(static_cast<char>(CanonicalTag::kNull));
       return;
     case ValueKind::kInteger:
     case ValueKind::kBoolean:
-      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.as_integer(),
+      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.integer,
                     format_integer, out);
       return;
     case ValueKind::kReal:
-      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.as_real(),
-                    format_double, out);
+      append_number(json ? CanonicalTag::kJson : CanonicalTag::kNumber, value.real, format_double,
+                    out);
       return;
     case ValueKind::kNumeric:
-      append_parsed(CanonicalTag::kNumber, value.bytes(), append_number_text, out);
+      append_parsed(CanonicalTag::kNumber, value.bytes, append_number_text, out);
       return;
     case ValueKind::kBlob:
-      append_bytes(CanonicalTag::kBlob, value.bytes(), out);
+      append_bytes(CanonicalTag::kBlob, value.bytes, out);
       return;
     case ValueKind::kJson:
-      append_parsed(CanonicalTag::kJson, value.bytes(), append_json, out);
+      append_parsed(CanonicalTag::kJson, value.bytes, append_json, out);
       return;
     case ValueKind::kTimestamp:
-      append_parsed(CanonicalTag::kTimestamp, value.bytes(), append_timestamp, out);
+      append_parsed(CanonicalTag::kTimestamp, value.bytes, append_timestamp, out);
       return;
     case ValueKind::kText:
-      append_text_value(type_class, value.bytes(), out);
+      append_text_value(type_class, value.bytes, out);
       return;
   }
 }
 
-char* RowEncoder::reserve(std::size_t n) {
-  if (buffer_.size() < size_ + n) buffer_.resize(std::max(buffer_.size() * 2, size_ + n));
-  return buffer_.data() + size_;
+}  // namespace
+
+void append_canonical_value(TypeClass type_class, const Value& value, std::string& out) {
+  append_canonical_ref(type_class, ValueRef::of(value), out);
 }
 
-void RowEncoder::add(TypeClass type_class, const Value& value) {
+void RowEncoder::grow(std::size_t n) {
+  buffer_.resize(std::max(buffer_.size() * 2, size_ + n));
+}
+
+inline void RowEncoder::add_value(TypeClass type_class, const ValueRef& value) {
   const bool json = type_class == TypeClass::kJson;
   const auto header = [](char* p, CanonicalTag tag, std::size_t length) {
     p[0] = static_cast<char>(tag);
     put_length(length, p + 1);
   };
-  switch (value.kind()) {
+  switch (value.kind) {
     case ValueKind::kNull:
       *reserve(1) = static_cast<char>(CanonicalTag::kNull);
       size_ += 1;
@@ -948,8 +1054,8 @@ void RowEncoder::add(TypeClass type_class, const Value& value) {
     case ValueKind::kBoolean:
     case ValueKind::kReal: {
       char* p = reserve(9 + kMaxNumber);
-      char* end = value.kind() == ValueKind::kReal ? format_double(value.as_real(), p + 9)
-                                                   : format_integer(value.as_integer(), p + 9);
+      char* end = value.kind == ValueKind::kReal ? format_double(value.real, p + 9)
+                                                 : format_integer(value.integer, p + 9);
       header(p, json ? CanonicalTag::kJson : CanonicalTag::kNumber,
              static_cast<std::size_t>(end - p - 9));
       size_ += static_cast<std::size_t>(end - p);
@@ -957,13 +1063,13 @@ void RowEncoder::add(TypeClass type_class, const Value& value) {
     }
     case ValueKind::kBlob:
     case ValueKind::kText: {
-      const bool blob = value.kind() == ValueKind::kBlob;
+      const bool blob = value.kind == ValueKind::kBlob;
       if (blob || type_class == TypeClass::kText || type_class == TypeClass::kBlob ||
           type_class == TypeClass::kOther) {
-        const std::string& bytes = value.bytes();
+        const std::string_view bytes = value.bytes;
         char* p = reserve(9 + bytes.size());
         header(p, blob ? CanonicalTag::kBlob : CanonicalTag::kText, bytes.size());
-        std::copy(bytes.begin(), bytes.end(), p + 9);
+        if (!bytes.empty()) std::memcpy(p + 9, bytes.data(), bytes.size());
         size_ += 9 + bytes.size();
         return;
       }
@@ -972,10 +1078,26 @@ void RowEncoder::add(TypeClass type_class, const Value& value) {
     default:
       break;
   }
+  add_converted(type_class, value);
+}
+
+void RowEncoder::add_converted(TypeClass type_class, const ValueRef& value) {
   scratch_.clear();
-  append_canonical_value(type_class, value, scratch_);
+  append_canonical_ref(type_class, value, scratch_);
   std::copy(scratch_.begin(), scratch_.end(), reserve(scratch_.size()));
   size_ += scratch_.size();
+}
+
+void RowEncoder::add(TypeClass type_class, const ValueRef& value) {
+  add_value(type_class, value);
+}
+
+void RowEncoder::add(TypeClass type_class, const Value& value) {
+  add_value(type_class, ValueRef::of(value));
+}
+
+void RowEncoder::add_row(const TypeClass* classes, const ValueRef* values, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) add_value(classes[i], values[i]);
 }
 
 CanonicalValue canonical_value(TypeClass type_class, const Value& value) {

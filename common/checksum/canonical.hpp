@@ -95,10 +95,19 @@ class RowEncoder {
  public:
   void clear() { size_ = 0; }
   void add(TypeClass type_class, const Value& value);
+  void add(TypeClass type_class, const ValueRef& value);
+  // add() for each of `count` values, the i-th read from a column of class classes[i].
+  void add_row(const TypeClass* classes, const ValueRef* values, std::size_t count);
   std::string_view row() const { return {buffer_.data(), size_}; }
 
  private:
-  char* reserve(std::size_t n);
+  void add_value(TypeClass type_class, const ValueRef& value);
+  void add_converted(TypeClass type_class, const ValueRef& value);
+  char* reserve(std::size_t n) {
+    if (buffer_.size() - size_ < n) grow(n);
+    return buffer_.data() + size_;
+  }
+  void grow(std::size_t n);
 
   std::vector<char> buffer_;
   std::size_t size_ = 0;

@@ -131,9 +131,19 @@ ContentChecksum checksum_table(Session& session, const Table& table,
   }
   ContentChecksum sum;
   RowEncoder row;
+  // Each row's values in place (Cursor::get_refs), with the storage of those that are not.
+  std::vector<ValueRef> values(cursor->column_count());
+  if (values.size() < columns.size()) {
+    throw Error(ErrorCode::kInternal, "checksum: the scan has fewer columns than asked for");
+  }
+  std::vector<Value> storage(values.size());
+  std::vector<TypeClass> classes;
+  classes.reserve(columns.size());
+  for (const Column& c : columns) classes.push_back(c.type_class);
   while (cursor->next()) {
+    cursor->get_refs(values.data(), storage.data());
     row.clear();
-    for (std::size_t i = 0; i < columns.size(); ++i) row.add(columns[i].type_class, cursor->get(i));
+    row.add_row(classes.data(), values.data(), classes.size());
     sum.add_row(row.row());
     if (sum.rows() % kInterruptEvery == 0) session.check_interrupts();
   }
@@ -357,7 +367,7 @@ class SegmentSource final : public RowSource {
     }
     pending_row_.clear();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-      pending_row_.add(columns_[i].type_class, cursor_->get(i));
+      pending_row_.add(columns_[i].type_class, cursor_->get_ref(i, storage_));
     }
     pending_key_.clear();
     for (const std::size_t k : key_index_) pending_key_.push_back(cursor_->get(k));
@@ -385,6 +395,7 @@ class SegmentSource final : public RowSource {
   bool exhausted_ = false;
   bool done_ = false;
   RowEncoder pending_row_;
+  Value storage_;  // see Cursor::get_ref
   Row pending_key_;
   std::uint64_t pending_segment_ = 0;
 };

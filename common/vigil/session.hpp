@@ -37,6 +37,18 @@ class Cursor {
   virtual std::size_t column_count() const = 0;
   // The value of column i of the current row.
   virtual Value get(std::size_t i) const = 0;
+  // The same value without copying its bytes where the host can point into its current row;
+  // where it cannot, the value is converted into `storage` and the result points there.  Valid
+  // until next(), or until `storage` is used again.
+  virtual ValueRef get_ref(std::size_t i, Value& storage) const {
+    storage = get(i);
+    return ValueRef::of(storage);
+  }
+  // Every column of the current row as get_ref gives it, in one call (the hot loop of a
+  // checksum): out[i] for i < column_count(), with storage[i] as column i's storage.
+  virtual void get_refs(ValueRef* out, Value* storage) const {
+    for (std::size_t i = 0; i < column_count(); ++i) out[i] = get_ref(i, storage[i]);
+  }
 };
 
 class DatabaseFiles;

@@ -94,6 +94,25 @@ class Value {
   std::string bytes_;
 };
 
+// A value read in place, for scans that look at each value once (checksums): numbers by value,
+// text and bytes as a view into the host's current row (or into the Value it was converted
+// into).  Valid until the cursor moves, or the storage it points into changes.
+struct ValueRef {
+  ValueKind kind = ValueKind::kNull;
+  std::int64_t integer = 0;  // kInteger; kBoolean as 0 / 1
+  double real = 0;           // kReal
+  std::string_view bytes;    // every other kind
+
+  static ValueRef of(const Value& v) noexcept {
+    ValueRef r;
+    r.kind = v.kind();
+    r.integer = v.as_integer();
+    r.real = v.as_real();
+    r.bytes = v.bytes();
+    return r;
+  }
+};
+
 using Row = std::vector<Value>;
 using Params = std::vector<Value>;
 

@@ -106,6 +106,43 @@ TEST(CanonicalDouble, FastPathAgreesWithTheDecimalPath) {
   EXPECT_GT(checked, 290000);
 }
 
+// Doubles read from short decimals (n * 10^-k, as data usually holds them), their neighbours
+// one ulp away, and values around the 2^40 bound of the short-decimal path: the digits agree
+// with std::to_chars's shortest.
+TEST(CanonicalDouble, ShortDecimalsAgreeWithTheDecimalPath) {
+  std::mt19937_64 rng(13);
+  int checked = 0;
+  auto check = [&](double v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    ASSERT_EQ(canonical_double(v), or_none(canonical_decimal(std::string(buf, r.ptr))))
+        << std::string(buf, r.ptr);
+    ++checked;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const int k = static_cast<int>(rng() % 19);
+    const std::uint64_t n = rng() >> (rng() % 64);
+    const std::string text = std::to_string(n) + "e-" + std::to_string(k);
+    double v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    if (i % 2 == 1) v = -v;
+    check(v);
+    check(std::nextafter(v, 0.0));
+    check(std::nextafter(v, v < 0 ? -1e300 : 1e300));
+  }
+  for (int i = 0; i < 100000; ++i) {
+    const double v = std::ldexp(1.0 + static_cast<double>(rng() >> 12) * 0x1p-52, 40) /
+                     std::pow(10.0, static_cast<double>(rng() % 18));
+    check(v);
+    check(std::nextafter(v, 0.0));
+  }
+  for (const double v : {0.1, 0.2, 0.3, 183.8, 0.1697, 1.5e-7, 123.456, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
+                         1099511627775.5, 1099511627776.5, 109951162777.55, 5e-324}) {
+    check(v);
+  }
+  EXPECT_GT(checked, 800000);
+}
+
 TEST(CanonicalInteger, AgreesWithToString) {
   std::mt19937_64 rng(11);
   std::vector<std::int64_t> values = {0,
