@@ -22,77 +22,14 @@
 #include <vector>
 
 #include "checksum/checksum.hpp"
-
-extern "C" int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+#include "sqlite_test_db.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Rows = std::vector<std::vector<std::string>>;
+using vigil_test::Rows;
 
-class Conn {
- public:
-  explicit Conn(const std::string& path = ":memory:") {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
-    char* err = nullptr;
-    if (sqlite3_vigil_init(db_, &err, nullptr) != SQLITE_OK) {
-      const std::string msg = err != nullptr ? err : "?";
-      sqlite3_free(err);
-      throw std::runtime_error("sqlite3_vigil_init: " + msg);
-    }
-  }
-  ~Conn() { sqlite3_close(db_); }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
-
-  void must(const std::string& sql) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err != nullptr ? err : "";
-    sqlite3_free(err);
-    ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << msg;
-  }
-
-  // Every row of one statement, NULL as "<null>"; throws with SQLite's message.
-  Rows rows(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      sqlite3_finalize(stmt);
-      throw std::runtime_error(sqlite3_errmsg(db_));
-    }
-    Rows out;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-        const auto* p = sqlite3_column_text(stmt, i);
-        row.emplace_back(p == nullptr ? "<null>" : reinterpret_cast<const char*>(p));
-      }
-      out.push_back(std::move(row));
-    }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
-    return out;
-  }
-
-  std::string value(const std::string& sql) {
-    const Rows r = rows(sql);
-    if (r.empty() || r[0].empty()) throw std::runtime_error("no value: " + sql);
-    return r[0][0];
-  }
-
-  std::string error(const std::string& sql) {
-    try {
-      rows(sql);
-    } catch (const std::runtime_error& e) {
-      return e.what();
-    }
-    return "";
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
+using Conn = vigil_test::SqliteDb;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;

@@ -15,10 +15,9 @@
 #include "integrity/probe.hpp"
 #include "schema/introspect.hpp"
 #include "sqlite_extension/sqlite_session.hpp"
+#include "sqlite_test_db.hpp"
 #include "vigil/dialect.hpp"
 #include "vigil/error.hpp"
-
-extern "C" int sqlite3_vigil_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
 
 namespace {
 
@@ -26,62 +25,9 @@ using vigil::Row;
 using vigil::Value;
 namespace integrity = vigil::integrity;
 
-using Rows = std::vector<std::vector<std::string>>;
+using vigil_test::Rows;
 
-class Db {
- public:
-  Db() {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
-    char* err = nullptr;
-    if (sqlite3_vigil_init(db_, &err, nullptr) != SQLITE_OK) {
-      sqlite3_free(err);
-      throw std::runtime_error("sqlite3_vigil_init");
-    }
-  }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  sqlite3* db() const { return db_; }
-
-  void must(const std::string& sql) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err != nullptr ? err : "";
-    sqlite3_free(err);
-    ASSERT_EQ(rc, SQLITE_OK) << msg << "\n" << sql;
-  }
-
-  // Rows of one statement, NULL as "<null>"; on failure throws with SQLite's message, and
-  // last_rc() keeps the code.
-  Rows rows(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      sqlite3_finalize(stmt);
-      throw std::runtime_error(sqlite3_errmsg(db_));
-    }
-    Rows out;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-        const auto* p = sqlite3_column_text(stmt, i);
-        row.push_back(p == nullptr ? "<null>" : reinterpret_cast<const char*>(p));
-      }
-      out.push_back(std::move(row));
-    }
-    last_rc_ = rc;
-    const std::string message = sqlite3_errmsg(db_);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) throw std::runtime_error(message);
-    return out;
-  }
-
-  int last_rc() const { return last_rc_; }
-
- private:
-  sqlite3* db_ = nullptr;
-  int last_rc_ = SQLITE_OK;
-};
+using Db = vigil_test::SqliteDb;
 
 TEST(IntegrityFormat, JsonValues) {
   EXPECT_EQ(integrity::json_value(Value::integer(-5)), "-5");
