@@ -113,6 +113,14 @@ class SqliteCursor final : public Cursor {
     return static_cast<std::size_t>(sqlite3_column_count(statement_.stmt));
   }
 
+  // sqlite3_column_text/blob return NULL when converting the value needed memory that was not
+  // there (and, legitimately, for an empty blob): never read that as a value.
+  static void check_column_pointer(const void* p, bool text, std::size_t n) {
+    if (p == nullptr && (text || n > 0)) {
+      throw Error(ErrorCode::kOutOfMemory, "out of memory reading a column value");
+    }
+  }
+
   Value get(std::size_t i) const override {
     sqlite3_stmt* s = statement_.stmt;
     const int col = static_cast<int>(i);
@@ -123,11 +131,14 @@ class SqliteCursor final : public Cursor {
         return Value::real(sqlite3_column_double(s, col));
       case SQLITE_TEXT: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-        return Value::text(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, col))));
+        const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, col));
+        check_column_pointer(p, true, n);
+        return Value::text(std::string(p, n));
       }
       case SQLITE_BLOB: {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(s, col));
         const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, col));
+        check_column_pointer(p, false, n);
         return Value::blob(p == nullptr ? std::string() : std::string(p, n));
       }
       default:
@@ -156,6 +167,7 @@ class SqliteCursor final : public Cursor {
         const void* p = text ? static_cast<const void*>(sqlite3_column_text(s, col))
                              : sqlite3_column_blob(s, col);
         const auto n = static_cast<std::size_t>(sqlite3_column_bytes(s, col));
+        check_column_pointer(p, text, n);
         r.kind = text ? ValueKind::kText : ValueKind::kBlob;
         r.bytes =
             p == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(p), n);
