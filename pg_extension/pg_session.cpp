@@ -2,6 +2,7 @@
 #include "pg_extension/pg_session.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -22,8 +23,6 @@ extern "C" {
 }
 
 namespace vigil::pg {
-namespace {
-
 // Bound parameters in SPI's form; the arrays live in the current (SPI) memory context.
 struct SpiParams {
   int count = 0;
@@ -31,6 +30,8 @@ struct SpiParams {
   Datum* values = nullptr;
   char* nulls = nullptr;
 };
+
+namespace {
 
 Oid param_type(const Value& v) {
   switch (v.kind()) {
@@ -324,10 +325,77 @@ std::unique_ptr<Cursor> SpiSession::scan_table(const std::string& schema, const 
                                           std::move(types));
 }
 
+namespace {
+
+// What every vigil C function is declared with (pg_extension/sql/*.sql).
+constexpr const char* kPinnedSearchPath = "pg_catalog, pg_temp";
+
+// The caller's search_path, or NULL when the function does not run pinned.  PostgreSQL applies
+// a function's SET clause at a new GUC nesting level, saving the caller's value on the
+// variable's stack (fmgr_security_definer: NewGUCNestLevel(), then the SET with
+// GUC_ACTION_SAVE); when the function starts, that entry is search_path's newest and belongs to
+// the current level.  A function reached through a declaration without the clause has no such
+// entry (or an older one, of an enclosing function): then the current value is the caller's.
+// The result points into PostgreSQL's GUC storage: copy it before anything runs.
+const char* pinned_callers_search_path() {
+  if (namespace_search_path == nullptr ||
+      std::strcmp(namespace_search_path, kPinnedSearchPath) != 0) {
+    return nullptr;
+  }
+  static config_generic* search_path = nullptr;
+  if (search_path == nullptr) {
+    config_generic** vars = get_guc_variables();
+    const int n = GetNumConfigOptions();
+    for (int i = 0; i < n && search_path == nullptr; ++i) {
+      if (std::strcmp(vars[i]->name, "search_path") == 0) search_path = vars[i];
+    }
+    if (search_path == nullptr) return nullptr;
+  }
+  // The current nesting level: a new level is numbered one above it.
+  const int level = NewGUCNestLevel();
+  AtEOXact_GUC(true, level);
+  const GucStack* top = search_path->stack;
+  if (top == nullptr || top->nest_level != level - 1 || top->state != GUC_SAVE) return nullptr;
+  return top->prior.val.stringval;
+}
+
+}  // namespace
+
 SpiSession::SpiSession(bool read_only) : read_only_(read_only) {
+  const char* callers = pg_call([] { return pinned_callers_search_path(); });
+  if (callers != nullptr) callers_search_path_ = callers;
   const int rc = pg_call([] { return SPI_connect(); });
   if (rc != SPI_OK_CONNECT) throw Error(ErrorCode::kInternal, "SPI_connect failed");
   connected_ = true;
+}
+
+// The bracket of fmgr_security_definer: a GUC nesting level whose end puts the pinned value
+// back.  On an error the level is left to the (sub)transaction abort that must follow, as
+// PostgreSQL does for a function's SET clause.
+template <typename F>
+auto SpiSession::as_caller(F&& run) -> decltype(run()) {
+  if (!caller_names() || callers_search_path_.empty()) return pg_call(run);
+  const char* path = callers_search_path_.c_str();
+  struct Outcome {
+    decltype(run()) result;
+    char* path_after;  // palloc'd: search_path when the statement ended, if it changed it
+  };
+  const Outcome outcome = pg_call([path, &run] {
+    const int level = NewGUCNestLevel();
+    (void)set_config_option("search_path", path, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+                            0, false);
+    Outcome o{run(), nullptr};
+    if (namespace_search_path != nullptr && std::strcmp(namespace_search_path, path) != 0) {
+      o.path_after = pstrdup(namespace_search_path);
+    }
+    AtEOXact_GUC(true, level);
+    return o;
+  });
+  if (outcome.path_after != nullptr) {
+    callers_search_path_ = outcome.path_after;
+    pg_call([&outcome] { pfree(outcome.path_after); });
+  }
+  return outcome.result;
 }
 
 SpiSession::~SpiSession() {
@@ -362,8 +430,16 @@ std::unordered_map<std::string, SPIPlanPtr>& plan_cache() {
   return cache;
 }
 
-SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p, bool generic) {
+}  // namespace
+
+// (The plan of a statement under CallerNames is made with the caller's search_path, and kept
+// apart: a plan made with one search_path is analysed again when used with another.)
+SPIPlanPtr SpiSession::cached_plan(const std::string& text, const SpiParams& p, bool generic) {
   std::string key = text;
+  if (caller_names() && !callers_search_path_.empty())
+    key +=
+        "\x1f"
+        "caller";
   key += generic ? "\x1f"
                    "generic"
                  : "\x1f"
@@ -380,7 +456,7 @@ SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p, bool generic
   }
   const char* cstr = text.c_str();
   const int options = CURSOR_OPT_PARALLEL_OK | (generic ? CURSOR_OPT_GENERIC_PLAN : 0);
-  SPIPlanPtr plan = pg_call([cstr, p, options] {
+  SPIPlanPtr plan = as_caller([cstr, p, options] {
     SPIPlanPtr prepared = SPI_prepare_cursor(cstr, p.count, p.types, options);
     if (prepared == nullptr) {
       elog(ERROR, "SPI_prepare_cursor failed: %s", SPI_result_code_string(SPI_result));
@@ -391,8 +467,6 @@ SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p, bool generic
   cache.emplace(std::move(key), plan);
   return plan;
 }
-
-}  // namespace
 
 std::unique_ptr<Cursor> SpiSession::query(std::string_view sql, const Params& params) {
   return run_query(sql, params, false);
@@ -415,7 +489,7 @@ std::unique_ptr<Cursor> SpiSession::run_query(std::string_view sql, const Params
     TupleDesc desc;
     int rc;
   };
-  const Result result = pg_call([cstr, p, plan, read_only] {
+  const Result result = as_caller([cstr, p, plan, read_only] {
     auto* receiver = static_cast<StoreReceiver*>(palloc0(sizeof(StoreReceiver)));
     receiver->pub.receiveSlot = store_receive;
     receiver->pub.rStartup = store_startup;
@@ -457,7 +531,7 @@ void SpiSession::exec(std::string_view sql, const Params& params) {
   // A statement with bound values is vigil's own (ledger writes, settings): its plan is kept,
   // generic.
   SPIPlanPtr plan = p.count > 0 ? cached_plan(text, p, true) : nullptr;
-  const int rc = pg_call([cstr, p, read_only, plan] {
+  const int rc = as_caller([cstr, p, read_only, plan] {
     if (plan != nullptr) return SPI_execute_plan(plan, p.values, p.nulls, read_only, 0);
     return SPI_execute_with_args(cstr, p.count, p.types, p.values, p.nulls, read_only, 0);
   });
@@ -469,7 +543,7 @@ void SpiSession::exec(std::string_view sql, const Params& params) {
 }
 
 void SpiSession::savepoint() {
-  Level level{CurrentMemoryContext, CurrentResourceOwner};
+  Level level{CurrentMemoryContext, CurrentResourceOwner, callers_search_path_};
   pg_call([] { BeginInternalSubTransaction(nullptr); });
   MemoryContextSwitchTo(level.context);
   levels_.push_back(level);
@@ -477,7 +551,7 @@ void SpiSession::savepoint() {
 
 void SpiSession::release() {
   if (levels_.empty()) throw Error(ErrorCode::kInternal, "release without savepoint");
-  const Level level = levels_.back();
+  Level level = levels_.back();
   levels_.pop_back();
   pg_call([] { ReleaseCurrentSubTransaction(); });
   MemoryContextSwitchTo(level.context);
@@ -486,11 +560,12 @@ void SpiSession::release() {
 
 void SpiSession::rollback_to() {
   if (levels_.empty()) throw Error(ErrorCode::kInternal, "rollback without savepoint");
-  const Level level = levels_.back();
+  Level level = levels_.back();
   levels_.pop_back();
   pg_call([] { RollbackAndReleaseCurrentSubTransaction(); });
   MemoryContextSwitchTo(level.context);
   CurrentResourceOwner = level.owner;
+  callers_search_path_ = level.callers_search_path;
 }
 
 void SpiSession::check_interrupts() {

@@ -16,6 +16,8 @@
 
 namespace vigil::pg {
 
+struct SpiParams;
+
 class SpiSession final : public Session {
  public:
   // Connects to SPI.  `read_only`: the caller is a STABLE function (SPI read-only mode).
@@ -53,8 +55,20 @@ class SpiSession final : public Session {
   struct Level {
     MemoryContext context;
     ResourceOwner owner;
+    std::string callers_search_path;  // as before the savepoint: a rollback undoes a SET
   };
   void seed_relations();
+
+  // The caller's search_path, when the function runs pinned (its SET search_path clause):
+  // statements started under CallerNames run with it.  Empty when the function is not pinned
+  // (the current search_path is then the caller's own).
+  std::string callers_search_path_;
+  // Runs `run` (plain data only, as pg_call) with the caller's search_path when the statement
+  // is the caller's; a statement that changes search_path (a migration's SET) changes the
+  // caller's search_path for the statements after it.
+  template <typename F>
+  auto as_caller(F&& run) -> decltype(run());
+  SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p, bool generic);
 
   bool read_only_;
   bool connected_ = false;

@@ -8,15 +8,23 @@
 -- tables and like vigil's own tables.  Each planted object bumps a sequence (not rolled back
 -- by the error) and raises: the last query shows the sequence was never touched.
 
--- 1. Function attributes: no SECURITY DEFINER, no proconfig (search_path) except the trigger
---    function, which touches no user object.
-SELECT p.proname, p.prosecdef, p.proconfig
+-- 1. Function attributes: no SECURITY DEFINER; every function pinned with
+--    SET search_path = pg_catalog, pg_temp -- all but the procedure vigil_migrate_strict (a
+--    procedure with a SET clause cannot COMMIT; it names everything qualified and calls the
+--    pinned vigil_migrate).
+SELECT p.proname, p.prokind, p.proconfig
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
   AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
-WHERE p.prosecdef OR p.proconfig IS NOT NULL
+WHERE p.proconfig IS DISTINCT FROM '{"search_path=pg_catalog, pg_temp"}'
 ORDER BY 1;
+SELECT pg_catalog.count(*) > 30 AS pinned_functions
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+  AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'vigil'
+WHERE p.proconfig = '{"search_path=pg_catalog, pg_temp"}';
 SELECT count(*) AS security_definer_functions
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -268,6 +276,66 @@ REVOKE ALL ON parent FROM vigil_sec_user;
 REVOKE ALL ON SCHEMA trap FROM vigil_sec_user;
 REVOKE ALL ON FUNCTION vigil_rule_add(text, text, text, text, text) FROM vigil_sec_user;
 DROP ROLE vigil_sec_user;
+SELECT is_called AS a_planted_object_was_used FROM trap.hits;
+
+-- 5. The caller's names.  The functions run with search_path = pg_catalog, pg_temp, and
+--    still resolve what the caller names the caller's way: the table names passed, rule
+--    conditions (and the functions they call, which plan their own statements when they
+--    run), migration SQL.  vigil's own output does not depend on the caller's search_path.
+CREATE SCHEMA app;
+CREATE TABLE app.gauges (id integer PRIMARY KEY, reading integer);
+INSERT INTO app.gauges VALUES (1, 5), (2, 50), (3, 7);
+CREATE FUNCTION app.limit_of() RETURNS integer LANGUAGE sql AS 'SELECT 10';
+CREATE FUNCTION app.in_range(v integer) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN v <= limit_of();  -- unqualified: found through the caller's search_path
+END $$;
+SET search_path = app, public;
+SELECT table_name, row_count FROM vigil_table_stats('gauges');
+SELECT vigil_rule_add('gauge_range', 'gauges', 'in_range(reading)');
+SELECT check_name, table_name, violations FROM vigil_check('gauges');
+SELECT row_key, detail FROM vigil_check_rows('rule:gauge_range', 'gauges');
+-- the repair evaluates the condition again, row by row, as the caller would
+SELECT action, table_name, rows_affected FROM vigil_repair(false)
+WHERE table_name OPERATOR(pg_catalog.=) 'app.gauges' ORDER BY 1;
+SELECT * FROM app.gauges ORDER BY id;
+-- with the caller's search_path elsewhere, the same names are not found
+SET search_path = public;
+SELECT trap.show_error($$SELECT * FROM vigil_table_stats('gauges')$$);
+SELECT trap.show_error($$SELECT vigil_rule_add('gauge_range2', 'app.gauges', 'in_range(reading)')$$);
+SELECT vigil_rule_drop('gauge_range');
+-- a migration's statements land where the caller's search_path says; a SET search_path in a
+-- migration holds for the statements after it, and stays set after the call as a plain SET
+-- does in any function with a SET clause
+SET search_path = app, public;
+SELECT vigil_migration_add('100', 'in app', 'CREATE TABLE mig_in_app (id integer)');
+SELECT vigil_migration_add('101', 'switch', $$SET search_path = trap, public; CREATE TABLE mig_in_trap (id integer)$$);
+SELECT vigil_migration_add('102', 'after switch', 'CREATE TABLE mig_after (id integer)');
+SELECT version, status FROM vigil_migrate() ORDER BY version;
+SHOW search_path;
+-- a failing migration's SET is rolled back with it
+SELECT vigil_migration_add('103', 'fails after a SET', $$SET search_path = public; SELECT 1/0$$);
+SELECT version, status FROM vigil_migrate() ORDER BY version;
+SHOW search_path;
+SELECT n.nspname, c.relname FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+WHERE c.relname OPERATOR(pg_catalog.~~) 'mig\_%' ORDER BY 2;
+-- vigil's own output is the same whatever the caller's search_path: a default that names a
+-- sequence, a column of a type outside pg_catalog
+CREATE TYPE app.mood AS ENUM ('ok', 'bad');
+CREATE TABLE app.feelings (id serial PRIMARY KEY, m app.mood DEFAULT 'ok');
+SET search_path = app, public;
+CREATE TEMP TABLE seen AS
+SELECT 'app first' AS path, name, engine_definition FROM vigil_schema() WHERE table_name = 'app.feelings';
+INSERT INTO seen SELECT 'app first', 'fingerprint', vigil_schema_fingerprint();
+SET search_path = public;
+INSERT INTO seen
+SELECT 'public only', name, engine_definition FROM vigil_schema() WHERE table_name = 'app.feelings';
+INSERT INTO seen SELECT 'public only', 'fingerprint', vigil_schema_fingerprint();
+SELECT name, engine_definition FROM seen WHERE path = 'app first' AND name <> 'fingerprint' ORDER BY 1;
+SELECT pg_catalog.count(DISTINCT (name, engine_definition)) AS distinct_rows,
+       pg_catalog.count(*) AS rows_seen FROM seen;
+RESET search_path;
 SELECT is_called AS a_planted_object_was_used FROM trap.hits;
 
 \c :regress_db

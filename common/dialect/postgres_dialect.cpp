@@ -39,18 +39,28 @@ ORDER BY 1, 2)sql";
 }
 
 // With no schema, the relation the search_path makes visible (temp schema first, as always).
+// This query runs with the caller's search_path (a CallerNames lookup), so it names every
+// type, function and operator with its schema: nothing in a schema the caller's path puts
+// before pg_catalog can match better.
 std::string PostgresDialect::find_table_sql() const {
   return R"sql(
-SELECT n.nspname::text, c.relname::text,
-       CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned' WHEN 'v' THEN 'view'
-                      WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
-                      WHEN 'f' THEN 'foreign table' WHEN 'i' THEN 'index'
-                      WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE 'relation' END,
+SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
+       CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'r' THEN 'table'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'partitioned'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'view'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'materialized view'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'sequence'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'f' THEN 'foreign table'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'i' THEN 'index'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'I' THEN 'index'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'composite type'
+            ELSE 'relation' END,
        false, false
 FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relname = $2
-  AND CASE WHEN $1 IS NULL THEN pg_catalog.pg_table_is_visible(c.oid) ELSE n.nspname = $1 END
+JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+WHERE c.relname OPERATOR(pg_catalog.=) $2::pg_catalog.name
+  AND CASE WHEN $1::pg_catalog.text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
+           ELSE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name END
 LIMIT 1)sql";
 }
 
@@ -221,9 +231,10 @@ std::string PostgresDialect::table_source(const TableRef& table, const std::stri
 // ctid is unique within one relation: a partitioned table adds the partition.
 std::vector<Dialect::LocatorColumn> PostgresDialect::row_locator(const Table& table) const {
   if (table.kind == "partitioned") {
-    return {{"partition", "tableoid::pg_catalog.regclass::text"}, {"ctid", "ctid::text"}};
+    return {{"partition", "tableoid::pg_catalog.regclass::pg_catalog.text"},
+            {"ctid", "ctid::pg_catalog.text"}};
   }
-  return {{"ctid", "ctid::text"}};
+  return {{"ctid", "ctid::pg_catalog.text"}};
 }
 
 // NOT EXISTS: planned as a hash (or merge) anti-join.

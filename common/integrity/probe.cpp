@@ -227,8 +227,13 @@ namespace {
 
 class QueryCursor final : public ViolationCursor {
  public:
+  static std::unique_ptr<Cursor> start(const QueryProbe& probe, Session& session) {
+    const CallerNames callers(session, probe.caller_names);
+    return session.query(probe.sql, probe.params);
+  }
+
   QueryCursor(const QueryProbe& probe, Session& session)
-      : probe_(probe), session_(session), cursor_(session.query(probe.sql, probe.params)) {}
+      : probe_(probe), session_(session), cursor_(start(probe, session)) {}
 
   bool next() override {
     // Further subjects the current row violates.

@@ -308,6 +308,7 @@ class StepRunner {
         for (std::size_t i = 0; i < statements.size(); ++i) {
           statement = i + 1;
           session_.check_interrupts();
+          const CallerNames callers(session_);  // the migration's SQL: the caller's names
           session_.exec(statements[i].text);
         }
         statement = 0;

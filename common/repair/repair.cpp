@@ -336,6 +336,7 @@ class Repairer {
         for (const auto& rule : rules) {
           if (rule.name != rule_name) continue;
           change.condition = rule.condition;
+          change.callers = true;
           const auto cols = columns_read(table, rule.condition);
           if (rule.repair != "quarantine" && cols.size() == 1) change.target = cols[0];
         }
@@ -387,6 +388,7 @@ class Repairer {
     std::string finding;
     std::string reason;
     std::string condition;                  // the CHECK / rule expression, "" if none
+    bool callers = false;                   // the condition is the caller's text (a rule)
     std::function<bool(const Row&)> still;  // whether the row still offends (no condition)
     const Column* target = nullptr;         // the one value that may be changed
   };
@@ -440,7 +442,7 @@ class Repairer {
 
   // Whether `row` (one value per column) breaks `condition`: the condition evaluated on the
   // values, as a derived table named like the table, before anything is written.
-  bool breaks(const Table& table, const std::string& condition, const Row& row) {
+  bool breaks(const Table& table, const std::string& condition, bool callers, const Row& row) {
     std::string select;
     Params params;
     for (std::size_t i = 0; i < table.columns.size(); ++i) {
@@ -448,6 +450,7 @@ class Repairer {
       select += (i > 0 ? ", " : "") + d_.typed_param(static_cast<int>(i + 1), table.columns[i]) +
                 " AS " + d_.quote_identifier(table.columns[i].name);
     }
+    const CallerNames names(session_, callers);
     const Value hit =
         session_.scalar(fmt::format("SELECT 1 FROM (SELECT {}) AS {} WHERE NOT ({})", select,
                                     d_.quote_identifier(table.ref.name), condition),
@@ -456,7 +459,7 @@ class Repairer {
   }
 
   bool offends(const Table& table, const Change& change, const Row& row) {
-    if (!change.condition.empty()) return breaks(table, change.condition, row);
+    if (!change.condition.empty()) return breaks(table, change.condition, change.callers, row);
     if (change.still) return change.still(row);
     return true;
   }

@@ -136,7 +136,9 @@ Value rule_add(Session& session, const Args& args) {
   const Dialect& d = session.dialect();
 
   SubTransaction sub(session);
-  // The condition against the table: unknown columns and type errors are raised here.
+  // The condition against the table: unknown columns and type errors are raised here.  It is
+  // the caller's SQL: it names the caller's functions and types the caller's way.
+  const CallerNames callers(session);
   session.exec(fmt::format("SELECT 1 FROM {} WHERE NOT ({}) LIMIT 0",
                            d.table_source(table.ref, table.kind), condition));
   const std::string rules = d.own_table(session, rules_table(), true);
@@ -202,6 +204,7 @@ class RuleViolations final : public CheckKind {
                       d.table_source(table.ref, table.kind), rule.condition);
       probe->key_names = id.key_names;
       probe->locator_names = id.locator_names;
+      probe->caller_names = true;  // the condition is the caller's SQL
       Subject subject;
       subject.check_name = "rule:" + rule.name;
       subject.severity = parse_severity(rule.severity);

@@ -42,6 +42,8 @@ Found lookup(Session& session, const std::string& name) {
   if (name.find('\0') != std::string::npos) {
     throw Error(ErrorCode::kInvalidParameter, "table name must not contain a NUL byte");
   }
+  // The name is the caller's: looked up as the caller's session would (search_path).
+  const CallerNames callers(session);
   auto found = find(session, std::nullopt, name);
   if (!found) {
     const std::string lower = sql::ascii_lower(name);

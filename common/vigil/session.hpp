@@ -104,6 +104,10 @@ class Session {
   // Convenience: the first column of the first row, or NULL when there is no row.
   Value scalar(std::string_view sql, const Params& params = {});
 
+  // Whether the statements started now name the caller's objects the caller's way (see
+  // CallerNames below): the host resolves their names as the caller's session would.
+  bool caller_names() const { return caller_names_ > 0; }
+
   // The engine's database files, where a database is a file the host can copy and open
   // (SQLite); nullptr where it is not (PostgreSQL).
   virtual DatabaseFiles* files() { return nullptr; }
@@ -117,6 +121,32 @@ class Session {
                                              const std::vector<std::string>& /*columns*/) {
     return nullptr;
   }
+
+ private:
+  friend class CallerNames;
+  int caller_names_ = 0;
+};
+
+// Marks the statements started while it lives as the caller's: a lookup of a table name the
+// caller passed, a rule condition, a migration's SQL.  PostgreSQL runs vigil's functions with
+// `search_path` pinned to `pg_catalog, pg_temp`, so that vigil's own statements cannot pick up
+// objects planted in a schema others can write; these statements run with the caller's
+// `search_path` instead (pg_extension/pg_session.cpp).  SQLite has no search path: no effect.
+// Only the statement's start counts (a PostgreSQL query runs to completion when it starts).
+class CallerNames {
+ public:
+  explicit CallerNames(Session& session, bool on = true) : session_(session), on_(on) {
+    if (on_) ++session_.caller_names_;
+  }
+  CallerNames(const CallerNames&) = delete;
+  CallerNames& operator=(const CallerNames&) = delete;
+  ~CallerNames() {
+    if (on_) --session_.caller_names_;
+  }
+
+ private:
+  Session& session_;
+  bool on_;
 };
 
 // A database that lives in one file: what vigil_backup and vigil_backup_verify need from the

@@ -12,7 +12,8 @@ CREATE FUNCTION vigil_functions(
     OUT writes boolean)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_functions'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
+LANGUAGE C IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_version()
@@ -22,7 +23,8 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION vigil_version()
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_version'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_schema([table_name])
@@ -39,7 +41,8 @@ CREATE FUNCTION vigil_schema(
     OUT engine_definition text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_schema'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_schema_fingerprint([table_name])
@@ -49,5 +52,6 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION vigil_schema_fingerprint(table_name text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_schema_fingerprint'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 

@@ -24,7 +24,8 @@ CREATE FUNCTION vigil_table_stats(
     OUT free_bytes bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_table_stats'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_query_stats()
@@ -45,7 +46,8 @@ CREATE FUNCTION vigil_query_stats(
     OUT errors bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_query_stats'
-LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+LANGUAGE C VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_query_stats_reset()
@@ -55,7 +57,8 @@ LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 CREATE FUNCTION vigil_query_stats_reset()
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_query_stats_reset'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION vigil_query_stats_reset() FROM PUBLIC;
 
@@ -73,7 +76,8 @@ CREATE FUNCTION vigil_health(
     OUT message text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_health'
-LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+LANGUAGE C VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 -- What vigil_snapshot() records: every row of vigil_health(), each time.
 CREATE TABLE vigil_health_history (
@@ -113,7 +117,8 @@ CREATE FUNCTION vigil_snapshot(
     OUT alert text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_snapshot'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION vigil_snapshot() FROM PUBLIC;
 
@@ -125,7 +130,8 @@ REVOKE ALL ON FUNCTION vigil_snapshot() FROM PUBLIC;
 CREATE FUNCTION vigil_monitor_start(interval_seconds integer)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_monitor_start'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION vigil_monitor_start(integer) FROM PUBLIC;
 
@@ -137,7 +143,8 @@ REVOKE ALL ON FUNCTION vigil_monitor_start(integer) FROM PUBLIC;
 CREATE FUNCTION vigil_monitor_stop()
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_monitor_stop'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION vigil_monitor_stop() FROM PUBLIC;
 
@@ -149,7 +156,8 @@ REVOKE ALL ON FUNCTION vigil_monitor_stop() FROM PUBLIC;
 CREATE FUNCTION vigil_metrics(with_tables boolean DEFAULT true)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_metrics'
-LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+LANGUAGE C VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_optimize([apply])
@@ -166,6 +174,7 @@ CREATE FUNCTION vigil_optimize(
     OUT applied boolean)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_optimize'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 
 REVOKE ALL ON FUNCTION vigil_optimize(boolean) FROM PUBLIC;

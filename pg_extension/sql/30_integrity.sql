@@ -21,7 +21,8 @@ CREATE FUNCTION vigil_check(
     OUT sample_keys jsonb)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_check'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_check_rows(check_name, table_name [, full])
@@ -37,4 +38,5 @@ CREATE FUNCTION vigil_check_rows(
     OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_check_rows'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;

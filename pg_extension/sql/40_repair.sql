@@ -30,7 +30,8 @@ CREATE FUNCTION vigil_rule_add(
     repair text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_rule_add'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_rule_add(text, text, text, text, text) FROM PUBLIC;
 
 --
@@ -39,7 +40,8 @@ REVOKE ALL ON FUNCTION vigil_rule_add(text, text, text, text, text) FROM PUBLIC;
 CREATE FUNCTION vigil_rule_drop(name text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_rule_drop'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_rule_drop(text) FROM PUBLIC;
 
 --
@@ -82,7 +84,8 @@ CREATE FUNCTION vigil_repair(
     OUT batch bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_repair'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_repair(boolean, text) FROM PUBLIC;
 
 --
@@ -93,5 +96,6 @@ REVOKE ALL ON FUNCTION vigil_repair(boolean, text) FROM PUBLIC;
 CREATE FUNCTION vigil_restore(batch bigint)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_restore'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_restore(bigint) FROM PUBLIC;

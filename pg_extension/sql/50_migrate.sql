@@ -86,7 +86,8 @@ CREATE FUNCTION vigil_migration_add(
     options_json jsonb DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_migration_add'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_migration_add(text, text, text, text, jsonb) FROM PUBLIC;
 
 --
@@ -104,7 +105,8 @@ CREATE FUNCTION vigil_migrate(
     OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_migrate'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_migrate(text, bigint) FROM PUBLIC;
 
 --
@@ -121,7 +123,8 @@ CREATE FUNCTION vigil_rollback(
     OUT detail text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_rollback'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_rollback(text) FROM PUBLIC;
 
 --
@@ -143,7 +146,8 @@ CREATE FUNCTION vigil_migration_status(
     OUT manual_sql jsonb)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_migration_status'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_migration_baseline(version)
@@ -153,7 +157,8 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION vigil_migration_baseline(version text)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_migration_baseline'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_migration_baseline(text) FROM PUBLIC;
 
 --
@@ -164,7 +169,8 @@ REVOKE ALL ON FUNCTION vigil_migration_baseline(text) FROM PUBLIC;
 CREATE FUNCTION vigil_migration_mark_applied(version text)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_migration_mark_applied'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_migration_mark_applied(text) FROM PUBLIC;
 
 --
@@ -175,7 +181,8 @@ REVOKE ALL ON FUNCTION vigil_migration_mark_applied(text) FROM PUBLIC;
 CREATE FUNCTION vigil_migrations_export()
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'vigil_migrations_export'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_migrations_import(migrations)
@@ -185,7 +192,8 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION vigil_migrations_import(migrations jsonb)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_migrations_import'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_migrations_import(jsonb) FROM PUBLIC;
 
 --
@@ -197,7 +205,8 @@ REVOKE ALL ON FUNCTION vigil_migrations_import(jsonb) FROM PUBLIC;
 CREATE FUNCTION vigil_migration_assert(target_version text DEFAULT NULL)
 RETURNS bigint
 AS 'MODULE_PATHNAME', 'vigil_migration_assert'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- CALL vigil_migrate_strict([target_version])

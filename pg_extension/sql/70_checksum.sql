@@ -10,7 +10,8 @@
 CREATE FUNCTION vigil_table_checksum(table_name text, columns text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'vigil_table_checksum'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_checksums()
@@ -23,7 +24,8 @@ CREATE FUNCTION vigil_checksums(
     OUT checksum text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_checksums'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_checksum_segments(table_name, segments [, lower_key [, upper_key]])
@@ -44,7 +46,8 @@ CREATE FUNCTION vigil_checksum_segments(
     OUT checksum text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_checksum_segments'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
 
 --
 -- vigil_backup(path)
@@ -62,7 +65,8 @@ CREATE FUNCTION vigil_backup(
     OUT reason text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_backup'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 REVOKE ALL ON FUNCTION vigil_backup(text) FROM PUBLIC;
 
 --
@@ -81,4 +85,5 @@ CREATE FUNCTION vigil_backup_verify(
     OUT reason text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'vigil_backup_verify'
-LANGUAGE C STABLE PARALLEL RESTRICTED;
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
