@@ -313,8 +313,13 @@ SELECT vigil_migration_add('101', 'switch', $$SET search_path = trap, public; CR
 SELECT vigil_migration_add('102', 'after switch', 'CREATE TABLE mig_after (id integer)');
 SELECT version, status FROM vigil_migrate() ORDER BY version;
 SHOW search_path;
+-- a SET LOCAL holds for the rest of the call, not after it
+SELECT vigil_migration_add('103', 'local', $$SET LOCAL search_path = app; CREATE TABLE mig_local (id integer)$$);
+SELECT vigil_migration_add('104', 'after local', 'CREATE TABLE mig_local_after (id integer)');
+SELECT version, status FROM vigil_migrate() ORDER BY version;
+SHOW search_path;
 -- a failing migration's SET is rolled back with it
-SELECT vigil_migration_add('103', 'fails after a SET', $$SET search_path = public; SELECT 1/0$$);
+SELECT vigil_migration_add('105', 'fails after a SET', $$SET search_path = public; SELECT 1/0$$);
 SELECT version, status FROM vigil_migrate() ORDER BY version;
 SHOW search_path;
 SELECT n.nspname, c.relname FROM pg_catalog.pg_class c
