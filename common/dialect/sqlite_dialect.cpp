@@ -83,16 +83,20 @@ std::string SqliteDialect::indexes_sql() const {
   return R"sql(
 SELECT il.name, il."unique", il.origin, il.partial, 1, ii.seqno, ii.name,
        (SELECT s.sql FROM main.sqlite_schema AS s
-        WHERE ?1 = 'main' AND s.type = 'index' AND s.name = il.name),
+        WHERE ?1 = 'main' AND s.type = 'index' AND s.name = il.name ORDER BY s.rowid DESC),
        NULL, NULL, 0
 FROM pragma_index_list(?2, ?1) AS il, pragma_index_info(il.name, ?1) AS ii
 ORDER BY il.name, ii.seqno)sql";
 }
 
-// SQLite keeps CHECK constraints and AUTOINCREMENT only in the CREATE TABLE text.
+// SQLite keeps CHECK constraints and AUTOINCREMENT only in the CREATE TABLE text.  sqlite_schema
+// has no index on name: read from its end, where a table (or index) created lately is found at
+// once -- after every step of a run of migrations that create tables (the same row either way:
+// names are unique).
 void SqliteDialect::complete_table(Session& session, Table& table) const {
   const std::string sql = "SELECT sql FROM " + quote_identifier(table.ref.schema) +
-                          ".sqlite_schema WHERE type = 'table' AND name = ?1";
+                          ".sqlite_schema WHERE type = 'table' AND name = ?1 "
+                          "ORDER BY rowid DESC LIMIT 1";
   table.create_sql = session.scalar(sql, {Value::text(table.ref.name)}).to_text();
   std::vector<std::string> names;
   names.reserve(table.columns.size());
