@@ -234,4 +234,64 @@ TEST(SqliteSchemaChanges, HistoryFingerprintsOfOneCallMatchAReplay) {
             replay.value("SELECT vigil_schema_fingerprint()"));
 }
 
+// SQLite writes the ledger rows and events of a run's steps together (migrator.cpp,
+// defer_records_): the history says the same as when they are written step by step -- in step
+// order, a failure after the steps before it, and a step that reads vigil's tables sees the
+// steps before it applied.
+TEST(SqliteMigrationRecords, SameHistoryAsStepByStep) {
+  vigil_test::SqliteDb db;
+  db.must("SELECT vigil_migration_add('1', 'a', 'CREATE TABLE a (x INTEGER)')");
+  db.must(
+      "SELECT vigil_migration_add('2', 'seen', 'CREATE TABLE seen AS SELECT version, state, "
+      "fingerprint FROM vigil_migrations WHERE version = ''1''')");
+  db.must("SELECT vigil_migration_add('3', 'b', 'CREATE TABLE b (x INTEGER)', 'DROP TABLE b')");
+  db.must(
+      "SELECT vigil_migration_add('4', 'broken', 'CREATE TABLE c (x INTEGER); INSERT INTO nope "
+      "VALUES (1)')");
+  db.must("SELECT vigil_migration_add('5', 'never', 'CREATE TABLE d (x INTEGER)')");
+  db.must("SELECT vigil_migrate()");
+  EXPECT_EQ(db.rows("SELECT version, state FROM seen"), (vigil_test::Rows{{"1", "applied"}}));
+  EXPECT_EQ(db.value("SELECT fingerprint FROM seen"),
+            db.value("SELECT fingerprint FROM vigil_migration_events WHERE version = '1'"));
+  EXPECT_EQ(db.rows("SELECT version, action, direction, attempts FROM vigil_migration_events "
+                    "ORDER BY event_id"),
+            (vigil_test::Rows{{"1", "apply", "up", "1"},
+                              {"2", "apply", "up", "1"},
+                              {"3", "apply", "up", "1"},
+                              {"4", "fail", "up", "1"}}));
+  EXPECT_EQ(db.rows("SELECT version, state, apply_seq FROM vigil_migrations ORDER BY version"),
+            (vigil_test::Rows{{"1", "applied", "1"},
+                              {"2", "applied", "2"},
+                              {"3", "applied", "3"},
+                              {"4", "failed", "<null>"},
+                              {"5", "pending", "<null>"}}));
+  // The row and the event of each step agree; the failure recorded the schema without table c.
+  EXPECT_EQ(db.value("SELECT count(*) FROM vigil_migrations AS m JOIN vigil_migration_events AS e "
+                     "USING (version) WHERE e.action = 'apply' AND m.fingerprint = e.fingerprint "
+                     "AND m.applied_at = e.happened_at AND m.duration_ms = e.duration_ms"),
+            "3");
+  const std::string after_3 =
+      db.value("SELECT fingerprint FROM vigil_migration_events WHERE version = '3'");
+  EXPECT_EQ(db.value("SELECT fingerprint FROM vigil_migration_events WHERE version = '4'"),
+            after_3);
+  EXPECT_EQ(after_3, db.value("SELECT vigil_schema_fingerprint()"));
+  // Rolling back (newest first) records the same way.
+  db.must(
+      "UPDATE vigil_migrations SET up_sql = 'CREATE TABLE c (x INTEGER)', down_sql = "
+      "'DROP TABLE c' WHERE version = '4'");
+  db.must("UPDATE vigil_migrations SET down_sql = 'DROP TABLE d' WHERE version = '5'");
+  db.must("SELECT vigil_migrate()");
+  db.must("SELECT vigil_rollback('3')");
+  EXPECT_EQ(
+      db.rows("SELECT version, action FROM vigil_migration_events WHERE event_id > 4 "
+              "ORDER BY event_id"),
+      (vigil_test::Rows{{"4", "apply"}, {"5", "apply"}, {"5", "rollback"}, {"4", "rollback"}}));
+  EXPECT_EQ(db.value("SELECT fingerprint FROM vigil_migration_events ORDER BY event_id DESC "
+                     "LIMIT 1"),
+            after_3);
+  EXPECT_EQ(db.rows("SELECT version, state FROM vigil_migrations WHERE version > '3' ORDER BY "
+                    "version"),
+            (vigil_test::Rows{{"4", "rolled_back"}, {"5", "rolled_back"}}));
+}
+
 }  // namespace
