@@ -12,13 +12,22 @@ namespace {
 using sql::Token;
 using sql::TokenKind;
 
+// What decides a statement's effect is in its first few tokens: only the head of a long statement
+// (a migration that inserts much data) is tokenized.
+constexpr std::size_t kHead = 2048;
+
 class Parser {
  public:
   explicit Parser(std::string_view statement) {
-    for (const auto& t : sql::tokenize(statement)) {
+    const bool cut = statement.size() > kHead;
+    for (const auto& t : sql::tokenize(statement.substr(0, kHead))) {
       if (t.kind != TokenKind::kComment) tokens_.push_back(t);
     }
-    while (!tokens_.empty() && tokens_.back().is_punct(';')) tokens_.pop_back();
+    if (cut) {
+      if (!tokens_.empty()) tokens_.pop_back();  // perhaps cut in two
+      truncated_ = true;
+    }
+    while (!truncated_ && !tokens_.empty() && tokens_.back().is_punct(';')) tokens_.pop_back();
   }
 
   bool word(std::string_view upper) {
@@ -39,7 +48,7 @@ class Parser {
     }
     return false;
   }
-  bool at_end() const { return pos_ >= tokens_.size(); }
+  bool at_end() const { return !truncated_ && pos_ >= tokens_.size(); }
 
   // IF NOT EXISTS / IF EXISTS (only as a whole: a table may be named "if").
   bool if_not_exists() {
@@ -75,20 +84,28 @@ class Parser {
     return name();
   }
 
-  // Whether an identifier names one of SQLite's own tables (sqlite_schema, sqlite_master, ...:
-  // written only with writable_schema).
-  bool names_sqlite_table() const {
-    for (const auto& t : tokens_) {
-      if (t.kind != TokenKind::kWord && t.kind != TokenKind::kQuotedName) continue;
-      if (sql::ascii_lower(sql::identifier_value(t)).rfind("sqlite_", 0) == 0) return true;
-    }
-    return false;
-  }
-
  private:
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  bool truncated_ = false;  // tokens_ are those of the statement's head only
 };
+
+// Whether "sqlite_" appears anywhere in the text, in any case: a statement that may name one of
+// SQLite's own tables (sqlite_schema, sqlite_master, ...: written only with writable_schema).  A
+// string or comment that contains it only costs a full read.
+bool mentions_sqlite_tables(std::string_view text) {
+  static constexpr std::string_view kWord = "sqlite_";
+  for (std::size_t i = 0; i + kWord.size() <= text.size(); ++i) {
+    std::size_t j = 0;
+    while (j < kWord.size()) {
+      const char c = text[i + j];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) != kWord[j]) break;
+      ++j;
+    }
+    if (j == kWord.size()) return true;
+  }
+  return false;
+}
 
 SchemaEffect unknown() {
   return {};
@@ -168,7 +185,7 @@ SchemaEffect schema_effect(std::string_view statement) {
   if (p.word("ALTER")) return alter(p);
   if (p.word("DROP")) return drop(p);
   for (const char* dml : {"SELECT", "INSERT", "REPLACE", "UPDATE", "DELETE", "WITH", "VALUES"}) {
-    if (p.word(dml)) return p.names_sqlite_table() ? unknown() : none();
+    if (p.word(dml)) return mentions_sqlite_tables(statement) ? unknown() : none();
   }
   return unknown();
 }

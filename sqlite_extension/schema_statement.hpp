@@ -12,9 +12,10 @@
 //   DROP TABLE [IF EXISTS] [main.]t                     t (and its indexes, whose tbl_name is t)
 //   CREATE/DROP VIEW, CREATE/DROP TRIGGER               no table (their rows are not tables')
 //   CREATE TEMP/TEMPORARY ...                           nothing in main
-//   SELECT, INSERT, REPLACE, UPDATE, DELETE, WITH, VALUES   nothing (unless they name a
-//                                                        sqlite_ table: writable_schema)
-// Everything else is unknown: ALTER TABLE ... RENAME (rewrites other tables' REFERENCES) or
+//   SELECT, INSERT, REPLACE, UPDATE, DELETE, WITH, VALUES   nothing (unless "sqlite_" appears
+//                                                        in their text: writable_schema)
+// Only a statement's first 2 KB are tokenized (a DROP longer than that is unknown).  Everything
+// else is unknown: ALTER TABLE ... RENAME (rewrites other tables' REFERENCES) or
 // DROP COLUMN, DROP INDEX (its table is not in the text), CREATE VIRTUAL TABLE (shadow
 // tables), another schema than main, PRAGMA, ANALYZE, VACUUM, anything not parsed.
 //

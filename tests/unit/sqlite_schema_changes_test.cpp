@@ -31,7 +31,7 @@ struct Expected {
 };
 
 TEST(SqliteSchemaEffect, KnownFromTheTextOrUnknown) {
-  const std::vector<Expected> cases = {
+  std::vector<Expected> cases = {
       {"CREATE TABLE t (a)", Kind::kTables, {"t"}, false},
       {"create table if not exists Main.\"My \"\"Table\" (a);",
        Kind::kTables,
@@ -76,12 +76,29 @@ TEST(SqliteSchemaEffect, KnownFromTheTextOrUnknown) {
       {"WITH x AS (SELECT 1) DELETE FROM t WHERE a IN x", Kind::kNone, {}, false},
       {"UPDATE sqlite_schema SET sql = ''", Kind::kUnknown, {}, false},
       {"INSERT INTO \"SQLITE_MASTER\" VALUES (1)", Kind::kUnknown, {}, false},
+      {"INSERT INTO t VALUES ('see Sqlite_Schema')", Kind::kUnknown, {}, false},  // to be safe
+      {"DELETE FROM sqlite_temp_master", Kind::kUnknown, {}, false},
       {"PRAGMA foreign_keys = ON", Kind::kUnknown, {}, false},
       {"ANALYZE", Kind::kUnknown, {}, false},
       {"REINDEX t", Kind::kUnknown, {}, false},
       {"VACUUM", Kind::kUnknown, {}, false},
       {"", Kind::kUnknown, {}, false},
   };
+  // Long statements: only their head is tokenized.
+  std::string columns;
+  for (int i = 0; i < 300; ++i) columns += ", column_" + std::to_string(i) + " INTEGER";
+  const std::string long_create = "CREATE TABLE wide (id INTEGER PRIMARY KEY" + columns + ")";
+  const std::string long_insert =
+      "INSERT INTO t VALUES (1)" + std::string(3000, ' ') + ", ('" + std::string(3000, 'x') + "')";
+  const std::string long_drop = "DROP TABLE t /* " + std::string(3000, '-') + " */";
+  const std::string long_alter = "ALTER TABLE \"" + std::string(3000, 'n') + "\" ADD COLUMN c";
+  const std::string hidden_dml =
+      "INSERT INTO t" + std::string(3000, ' ') + "SELECT * FROM sqlite_schema";
+  cases.push_back({long_create.c_str(), Kind::kTables, {"wide"}, false});
+  cases.push_back({long_insert.c_str(), Kind::kNone, {}, false});
+  cases.push_back({long_drop.c_str(), Kind::kUnknown, {}, false});
+  cases.push_back({long_alter.c_str(), Kind::kUnknown, {}, false});
+  cases.push_back({hidden_dml.c_str(), Kind::kUnknown, {}, false});
   for (const auto& c : cases) {
     const SchemaEffect e = schema_effect(c.statement);
     EXPECT_EQ(e.kind, c.kind) << c.statement;
