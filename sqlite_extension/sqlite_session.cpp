@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -56,6 +57,22 @@ struct Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement() { sqlite3_finalize(stmt); }
 };
+
+// SQLite's tables and vigil's own (kOwnTables): not part of the schema vigil fingerprints.
+bool is_own_table(std::string_view table) {
+  bool own = table.rfind("sqlite_", 0) == 0;
+  if (!own && table.rfind("vigil_", 0) == 0) {
+    for (const char* o : kOwnTables) own = own || table == o;
+  }
+  return own;
+}
+
+void step_to_end(sqlite3* db, sqlite3_stmt* stmt) {
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) throw_sqlite_error(db, rc);
+}
 
 void bind(sqlite3* db, sqlite3_stmt* stmt, const Params& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -288,25 +305,44 @@ void SqliteSession::exec(std::string_view sql, const Params& params) {
     return;
   }
   std::string_view rest = sql;
-  bool first = true;
   while (!rest.empty()) {
     std::string_view tail;
     Statement statement;
     statement.stmt = prepare(db_, rest, &tail);
+    const std::string_view text = rest.substr(0, rest.size() - tail.size());
     rest = tail;
     if (statement.stmt == nullptr) continue;  // whitespace or a comment
-    if (!params.empty()) {
-      if (!first) {
-        throw Error(ErrorCode::kInternal, "bound parameters need a single statement");
-      }
-      bind(db_, statement.stmt, params);
+    if (tracking_ && fast_valid_) {
+      step_tracked(statement.stmt, text);
+      continue;
     }
-    first = false;
-    int rc;
-    while ((rc = sqlite3_step(statement.stmt)) == SQLITE_ROW) {
-    }
-    if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc);
+    step_to_end(db_, statement.stmt);
   }
+}
+
+std::int64_t SqliteSession::schema_version() {
+  return scalar("PRAGMA main.schema_version").to_integer();
+}
+
+// One statement of exec() while schema changes are tracked (schema_changes()): its effect on
+// main's tables from its text, proven by the schema version -- where the previous schema
+// statement left it before, at most one more after (a schema statement's own change).
+void SqliteSession::step_tracked(sqlite3_stmt* stmt, std::string_view text) {
+  SchemaEffect effect = schema_effect(text);
+  if (effect.kind == SchemaEffect::Kind::kUnknown) {
+    fast_valid_ = false;
+  } else if (effect.kind == SchemaEffect::Kind::kTables && schema_version() != fast_version_) {
+    fast_valid_ = false;
+  }
+  step_to_end(db_, stmt);
+  if (!fast_valid_ || effect.kind != SchemaEffect::Kind::kTables) return;
+  const std::int64_t after = schema_version();
+  if (after != fast_version_ && after != fast_version_ + 1) {
+    fast_valid_ = false;
+    return;
+  }
+  fast_version_ = after;
+  for (auto& table : effect.tables) fast_tables_.push_back(std::move(table));
 }
 
 // Savepoint statements are written into a stack buffer and run with sqlite3_exec: no C++
@@ -328,6 +364,7 @@ void SqliteSession::release() {
 }
 
 void SqliteSession::rollback_to() {
+  fast_valid_ = false;  // the schema version may go back to a value already seen
   const int depth = savepoint_depth_--;
   char sql[96];
   std::snprintf(sql, sizeof sql, "ROLLBACK TO vigil_sp_%d; RELEASE vigil_sp_%d", depth, depth);
@@ -595,13 +632,33 @@ std::string SqliteSession::syntax_error(std::string_view statement) {
 // of the table and of its indexes, so comparing that text per table finds every change.  It is
 // read after every migration step, so the rows are hashed straight from SQLite's buffers, and a
 // table's entry is allocated once (not on every call).
+//
+// Between two calls, exec() notes what its statements do (step_tracked); when that is known for
+// all of them, the tables they named are reported without reading sqlite_schema, and marked
+// dirty: their `before` hash is stale, so the next full read reports them again (an extra table
+// read again, never one missed -- also when a later step puts a table back as it was).
 std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
-  const std::int64_t version = scalar("PRAGMA main.schema_version").to_integer();
-  if (tracking_ && version == schema_version_) return std::vector<TableRef>{};
+  const std::int64_t version = schema_version();
+  const bool known = fast_valid_ && version == fast_version_;
+  fast_valid_ = true;
+  fast_version_ = version;
+  if (tracking_ && version == schema_version_) {
+    fast_tables_.clear();
+    return std::vector<TableRef>{};
+  }
+  if (tracking_ && known) {
+    if (auto changed = report_known_changes()) {
+      schema_version_ = version;
+      return changed;
+    }
+  }
+  fast_tables_.clear();
+  ++schema_reads_;
   for (auto& [table, entry] : schema_) {
     entry.now = 0;
     entry.seen = false;
   }
+  std::vector<TableRef> respelled;
   {
     bool cached = false;
     sqlite3_stmt* stmt = acquire_statement(
@@ -629,11 +686,7 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
       const std::string_view table = text(0);
-      bool own = table.rfind("sqlite_", 0) == 0;
-      if (!own && table.rfind("vigil_", 0) == 0) {
-        for (const char* o : kOwnTables) own = own || table == o;
-      }
-      if (own) continue;
+      if (is_own_table(table)) continue;
       // Per table, the sum of the hashes of its rows (table and indexes): no order needed.  A
       // row's SQL says its type ("CREATE TABLE", "CREATE INDEX"; a table always has SQL, an
       // index without SQL is a UNIQUE or PRIMARY KEY constraint's), so name and SQL tell
@@ -642,7 +695,15 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
       const std::uint64_t hash =
           xxh3_64(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts));
       auto it = schema_.find(table);
-      if (it == schema_.end()) it = schema_.emplace(std::string(table), SchemaEntry{}).first;
+      if (it == schema_.end()) {
+        it = schema_.emplace(std::string(table), SchemaEntry{}).first;
+      } else if (it->first != table) {  // renamed to another case: the old name is gone
+        respelled.push_back({"main", it->first});
+        SchemaEntry moved = it->second;
+        moved.fresh = true;
+        schema_.erase(it);
+        it = schema_.emplace(std::string(table), moved).first;
+      }
       it->second.now += hash;
       it->second.seen = true;
     }
@@ -651,10 +712,11 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
   const bool first = !tracking_;
   tracking_ = true;
   schema_version_ = version;
-  std::vector<TableRef> changed;
+  std::vector<TableRef> changed = std::move(respelled);
   for (auto it = schema_.begin(); it != schema_.end();) {
     SchemaEntry& e = it->second;
-    if (!e.seen || e.fresh || e.now != e.before) changed.push_back({"main", it->first});
+    if (!e.seen || e.fresh || e.dirty || e.now != e.before) changed.push_back({"main", it->first});
+    e.dirty = false;
     if (!e.seen) {
       it = schema_.erase(it);
       continue;
@@ -664,6 +726,42 @@ std::optional<std::vector<TableRef>> SqliteSession::schema_changes() {
     ++it;
   }
   if (first) return std::nullopt;
+  return changed;
+}
+
+bool SqliteSession::NoCaseLess::operator()(std::string_view a, std::string_view b) const {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<unsigned char>(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+    const auto y = static_cast<unsigned char>(b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]);
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+// The tables the statements since the previous call named (step_tracked), by their name in
+// sqlite_schema where it is known (a name may be written in another case than the catalog's:
+// the tracker must be told the catalog's name of a dropped table).  nullopt when a name may be
+// one of SQLite's or vigil's own tables (in any case): the full read decides those.
+std::optional<std::vector<TableRef>> SqliteSession::report_known_changes() {
+  for (const auto& name : fast_tables_) {
+    if (name.size() >= 7 && sqlite3_strnicmp(name.data(), "sqlite_", 7) == 0) return std::nullopt;
+    for (const char* own : kOwnTables) {
+      if (sqlite3_stricmp(name.c_str(), own) == 0) return std::nullopt;
+    }
+  }
+  std::vector<TableRef> changed;
+  for (const auto& name : fast_tables_) {
+    auto it = schema_.find(name);
+    // Not known yet: a table created since the last read (or a name that names none, which the
+    // next read drops: it is not in sqlite_schema).
+    if (it == schema_.end()) it = schema_.emplace(name, SchemaEntry{}).first;
+    it->second.dirty = true;
+    bool listed = false;
+    for (const auto& c : changed) listed = listed || c.name == it->first;
+    if (!listed) changed.push_back({"main", it->first});
+  }
+  fast_tables_.clear();
   return changed;
 }
 

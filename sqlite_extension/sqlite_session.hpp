@@ -8,8 +8,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "sqlite_extension/schema_statement.hpp"
 #include "sqlite_extension/sqlite_api.hpp"
 #include "vigil/session.hpp"
 
@@ -48,6 +51,9 @@ class SqliteSession final : public Session, public DatabaseFiles {
   std::optional<std::vector<TableRef>> schema_changes() override;
 
   sqlite3* db() const { return db_; }
+  // How many times schema_changes() read all of main.sqlite_schema (the tests check that the
+  // statements known from their text spare that read).
+  std::size_t schema_reads() const { return schema_reads_; }
 
   // The statement cache (query(), and exec() with bound values): a prepared statement for
   // `sql`, and whether it belongs to the cache (then release_statement() hands it back) or to
@@ -68,14 +74,32 @@ class SqliteSession final : public Session, public DatabaseFiles {
   std::unordered_map<std::string, CachedStatement> statements_;
   // schema_changes(): the schema as last seen (tbl_name → hash of its objects' SQL), version.
   struct SchemaEntry {
-    std::uint64_t before = 0;  // as last reported
+    std::uint64_t before = 0;  // as last read from sqlite_schema
     std::uint64_t now = 0;     // being summed
     bool seen = false;         // still in sqlite_schema
     bool fresh = true;         // not reported yet
+    bool dirty = false;        // reported without reading sqlite_schema: `before` is stale
   };
+  std::int64_t schema_version();
+  void step_tracked(sqlite3_stmt* stmt, std::string_view text);
+  std::optional<std::vector<TableRef>> report_known_changes();
   bool tracking_ = false;
+  std::size_t schema_reads_ = 0;
   std::int64_t schema_version_ = 0;
-  std::map<std::string, SchemaEntry, std::less<>> schema_;
+  // SQLite's table names are unique ignoring ASCII case; the key is the name as sqlite_schema
+  // spells it (the tracker keys tables so).
+  struct NoCaseLess {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const;
+  };
+  std::map<std::string, SchemaEntry, NoCaseLess> schema_;
+  // Between two schema_changes() calls: whether every statement exec() ran since the first
+  // had an effect known from its text (schema_statement.hpp), each schema statement found the
+  // schema version where the previous one left it (fast_version_) and moved it by at most one,
+  // and no savepoint was rolled back; then the tables they named are all that changed.
+  bool fast_valid_ = false;
+  std::int64_t fast_version_ = 0;
+  std::vector<std::string> fast_tables_;
 };
 
 // Throws the vigil::Error that matches SQLite result `rc` on `db`, with SQLite's message.

@@ -51,7 +51,9 @@ LIMIT 1)sql";
 }
 
 // find_table_sql() without the scan of sqlite_schema for an index or trigger of that name
-// (which would make finding a table cost as much as there are tables).
+// (which would make finding a table cost as much as there are tables).  At most one row: schema
+// names, and table and view names within a schema, are unique ignoring case (no ORDER BY, no
+// LIMIT: this runs after every migration step, and SQLite prepares it anew after each).
 std::string SqliteDialect::table_at_sql() const {
   return R"sql(
 SELECT schema, name,
@@ -59,9 +61,7 @@ SELECT schema, name,
                  ELSE type END,
        wr, strict
 FROM pragma_table_list(?2)
-WHERE schema = ?1 COLLATE NOCASE AND name = ?2 COLLATE NOCASE
-ORDER BY name = ?2 DESC
-LIMIT 1)sql";
+WHERE schema = ?1 COLLATE NOCASE AND name = ?2 COLLATE NOCASE)sql";
 }
 
 std::string SqliteDialect::columns_sql() const {
@@ -79,26 +79,43 @@ FROM pragma_foreign_key_list(?2, ?1)
 ORDER BY id, seq)sql";
 }
 
+// The CREATE INDEX text (column 7) is read by complete_table(), once per index rather than once
+// per index column, and not compiled into this query (SQLite prepares it anew after every
+// migration step).
 std::string SqliteDialect::indexes_sql() const {
   return R"sql(
-SELECT il.name, il."unique", il.origin, il.partial, 1, ii.seqno, ii.name,
-       (SELECT s.sql FROM main.sqlite_schema AS s
-        WHERE ?1 = 'main' AND s.type = 'index' AND s.name = il.name),
-       NULL, NULL, 0
+SELECT il.name, il."unique", il.origin, il.partial, 1, ii.seqno, ii.name, NULL, NULL, NULL, 0
 FROM pragma_index_list(?2, ?1) AS il, pragma_index_info(il.name, ?1) AS ii
 ORDER BY il.name, ii.seqno)sql";
 }
 
-// SQLite keeps CHECK constraints and AUTOINCREMENT only in the CREATE TABLE text.
+// SQLite keeps CHECK constraints and AUTOINCREMENT only in the CREATE TABLE text.  sqlite_schema
+// has no index on name: read from its end, where a table (or index) created lately is found at
+// once -- after every step of a run of migrations that create tables (the same row either way:
+// names are unique).
 void SqliteDialect::complete_table(Session& session, Table& table) const {
   const std::string sql = "SELECT sql FROM " + quote_identifier(table.ref.schema) +
-                          ".sqlite_schema WHERE type = 'table' AND name = ?1";
+                          ".sqlite_schema WHERE type = 'table' AND name = ?1 "
+                          "ORDER BY rowid DESC LIMIT 1";
   table.create_sql = session.scalar(sql, {Value::text(table.ref.name)}).to_text();
   std::vector<std::string> names;
   names.reserve(table.columns.size());
   for (const auto& c : table.columns) names.push_back(c.name);
   ParsedCreateTable parsed = parse_create_table(table.create_sql, names);
   table.checks = std::move(parsed.checks);
+  // The text of an index made by CREATE INDEX, in the main database (an index a PRIMARY KEY or
+  // UNIQUE constraint made has none).
+  if (table.ref.schema == "main") {
+    for (auto& index : table.indexes) {
+      if (index.origin != IndexOrigin::kCreateIndex) continue;
+      index.definition = session
+                             .scalar(
+                                 "SELECT sql FROM main.sqlite_schema WHERE type = 'index' AND "
+                                 "name = ?1 ORDER BY rowid DESC LIMIT 1",
+                                 {Value::text(index.name)})
+                             .to_text();
+    }
+  }
   // Key expressions, COLLATE clauses and WHERE clauses of indexes are only in their text.
   for (auto& index : table.indexes) {
     if (index.definition.empty()) continue;

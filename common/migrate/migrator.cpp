@@ -37,6 +37,7 @@
 #include "migrate/version.hpp"
 #include "schema/canonical.hpp"
 #include "schema/introspect.hpp"
+#include "sql/lexer.hpp"
 #include "vigil/dialect.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
@@ -260,7 +261,11 @@ enum class Direction { kUp, kDown };
 class StepRunner {
  public:
   StepRunner(Session& session, const Ledger& ledger)
-      : session_(session), ledger_(ledger), user_(current_user(session)), tracker_(session) {
+      : session_(session),
+        ledger_(ledger),
+        user_(current_user(session)),
+        defer_records_(session.dialect().lock_timeout_set_sql().empty()),
+        tracker_(session) {
     const Dialect& d = session.dialect();
     if (!d.lock_timeout_get_sql().empty()) {
       session_lock_timeout_ = session.scalar(d.lock_timeout_get_sql()).to_text();
@@ -271,7 +276,10 @@ class StepRunner {
 
   // After the last step: the session's lock_timeout again (the steps leave theirs set, so that
   // a run of steps with the same lock_timeout sets it once).
-  void finish() { set_lock_timeout(session_lock_timeout_); }
+  void finish() {
+    write_records();
+    set_lock_timeout(session_lock_timeout_);
+  }
 
   StepResult run(const MigrationRow& row, Direction direction) {
     const Dialect& d = session_.dialect();
@@ -279,6 +287,16 @@ class StepRunner {
     const MigrationDefinition def = definition(row.version, up);
     const std::string& text = up ? def.up_sql : *def.down_sql;
     const std::vector<SqlStatement> statements = split_statements(text, up ? "up_sql" : "down_sql");
+    // A step that names anything of vigil's (its tables, its functions) sees the ledger as the
+    // steps before it left it.
+    if (!records_.empty()) {
+      for (const auto& s : statements) {
+        if (sql::ascii_lower(s.text).find("vigil_") != std::string::npos) {
+          write_records();
+          break;
+        }
+      }
+    }
 
     // lock_timeout: the migration's own, else the session's when it has one, else a default.
     std::string lock_timeout;
@@ -320,15 +338,16 @@ class StepRunner {
         fk.verify();
         duration += elapsed_ms(check_start);
         const std::string at = now_iso();
-        if (up) {
-          if (next_seq_ == 0) next_seq_ = ledger_.next_apply_seq();
-          ledger_.set_applied(row.version, next_seq_, at, user_, duration, fingerprint,
-                              def.checksum);
+        if (up && next_seq_ == 0) next_seq_ = ledger_.next_apply_seq();
+        Record record{up,
+                      next_seq_,
+                      {row.version, up ? "apply" : "rollback", up ? "up" : "down", at, user_,
+                       duration, std::nullopt, fingerprint, def.checksum, attempts}};
+        if (defer_records_) {
+          records_.push_back(std::move(record));
         } else {
-          ledger_.set_rolled_back(row.version, at, user_, duration, fingerprint);
+          write(record);
         }
-        ledger_.append({row.version, up ? "apply" : "rollback", up ? "up" : "down", at, user_,
-                        duration, std::nullopt, fingerprint, def.checksum, attempts});
         sub.commit();
         if (up) ++next_seq_;
         return {row.version, row.name, up ? kApplied : kRolledBack, duration, std::nullopt};
@@ -355,6 +374,7 @@ class StepRunner {
         error += d.migration_error_advice(error);
         if (attempts > 1) error += fmt::format(" (after {} attempts)", attempts);
         const std::string fingerprint = tracker_.fingerprint();
+        write_records();
         if (up) {
           ledger_.set_failed(row.version, error, duration);
         } else {
@@ -371,6 +391,30 @@ class StepRunner {
   const std::optional<std::string>& user() const { return user_; }
 
  private:
+  // What a step that succeeded writes to the ledger: its row and its event.
+  struct Record {
+    bool up;
+    std::int64_t apply_seq;
+    Event event;
+  };
+  void write(const Record& r) {
+    const Event& e = r.event;
+    const std::string& fingerprint = *e.fingerprint;
+    if (r.up) {
+      ledger_.set_applied(e.version, r.apply_seq, e.happened_at, e.performed_by, e.duration_ms,
+                          fingerprint, *e.checksum);
+    } else {
+      ledger_.set_rolled_back(e.version, e.happened_at, e.performed_by, *e.duration_ms,
+                              fingerprint);
+    }
+    ledger_.append(e);
+  }
+  // The records held back, in the order of their steps (see defer_records_).
+  void write_records() {
+    for (const auto& r : records_) write(r);
+    records_.clear();
+  }
+
   // Sets lock_timeout (where the engine has one) unless it has that value already.
   void set_lock_timeout(const std::string& value) {
     if (value == lock_timeout_now_) return;
@@ -396,6 +440,15 @@ class StepRunner {
   Session& session_;
   const Ledger& ledger_;
   std::optional<std::string> user_;
+  // Where the engine has no lock_timeout (SQLite: the call holds the database's write lock, so
+  // the ledger writes wait for nothing), a step's ledger row and event are written after the
+  // last step of the run, before a failure is recorded, or before a step that names anything
+  // of vigil's -- all inside the call's transaction, so no one else ever sees the difference.
+  // SQLite re-prepares every statement after a schema change: written together, the two
+  // ledger statements are prepared once per run instead of once per step.  Elsewhere
+  // (PostgreSQL) a step's records are written inside its savepoint, under its lock_timeout.
+  bool defer_records_;
+  std::vector<Record> records_;
   std::string session_lock_timeout_;
   std::string lock_timeout_now_;  // lock_timeout as the steps left it ("": no such setting)
   std::map<std::string, MigrationDefinition> definitions_;

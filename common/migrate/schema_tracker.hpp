@@ -51,6 +51,7 @@ class SchemaTracker {
   std::map<std::string, Entry> tables_;  // by key(schema, name)
   // display name → its entry in tables_ (a std::map: entries stay put): fingerprint order
   std::map<std::string, const Entry*> order_;
+  std::string all_rows_;  // fingerprint(): every entry's rows in order (kept: its capacity)
 };
 
 }  // namespace vigil::migrate

@@ -105,7 +105,8 @@ class Dialect {
   virtual std::string indexes_sql() const = 0;
 
   // Fills in what the catalog queries above cannot: CHECK constraints, and anything the
-  // engine keeps only in the table's DDL (SQLite AUTOINCREMENT).
+  // engine keeps only in the table's DDL (SQLite AUTOINCREMENT) or its indexes' (SQLite: the
+  // definition, which its indexes_sql() leaves NULL).
   virtual void complete_table(Session& session, Table& table) const = 0;
 
   // The qualified name under which `table` lives, for use in SQL.  SQLite: `"main"."name"`,
