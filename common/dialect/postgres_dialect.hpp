@@ -69,7 +69,6 @@ class PostgresDialect final : public Dialect {
   std::string lock_timeout_get_sql() const override;
   std::string lock_timeout_set_sql() const override;
   std::string sleep_sql() const override;
-  std::string both_writes_sql(const std::string& first, const std::string& second) const override;
   std::string current_user_sql() const override;
   std::string foreign_keys_enabled_sql() const override;
   std::string foreign_keys_set_sql(bool on) const override;

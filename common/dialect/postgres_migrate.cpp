@@ -39,12 +39,6 @@ std::string PostgresDialect::sleep_sql() const {
   return "SELECT pg_catalog.pg_sleep($1)";
 }
 
-// A data-modifying WITH: one statement, one plan and one executor run instead of two.
-std::string PostgresDialect::both_writes_sql(const std::string& first,
-                                             const std::string& second) const {
-  return "WITH first_write AS (" + first + ") " + second;
-}
-
 std::string PostgresDialect::current_user_sql() const {
   return "SELECT CURRENT_USER::text";
 }

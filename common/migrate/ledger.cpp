@@ -368,59 +368,18 @@ std::int64_t Ledger::next_apply_seq() const {
       .to_integer();
 }
 
-namespace {
-
-std::string applied_sql(Binder& b, const std::string& migrations, const std::string& version,
-                        std::int64_t apply_seq, const std::string& at,
-                        const std::optional<std::string>& by,
-                        const std::optional<double>& duration_ms, const std::string& fingerprint,
-                        const std::string& applied_checksum) {
-  return fmt::format(
-      "UPDATE {} SET state = 'applied', applied_at = {}, applied_by = {}, duration_ms = {}, "
-      "error = NULL, fingerprint = {}, applied_checksum = {}, apply_seq = {} WHERE version = {}",
-      migrations, b(Value::timestamp(at)), b(opt_value(by)), b(opt_value(duration_ms)),
-      b(Value::text(fingerprint)), b(Value::text(applied_checksum)), b(Value::integer(apply_seq)),
-      b(Value::text(version)));
-}
-
-std::string event_sql(Binder& b, const std::string& events, const Event& e) {
-  return fmt::format(
-      "INSERT INTO {} (version, action, direction, happened_at, performed_by, duration_ms, "
-      "error, fingerprint, checksum, attempts) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-      events, b(Value::text(e.version)), b(Value::text(e.action)),
-      b(e.direction.empty() ? Value::null() : Value::text(e.direction)),
-      b(Value::timestamp(e.happened_at)), b(opt_value(e.performed_by)), b(opt_value(e.duration_ms)),
-      b(opt_value(e.error)), b(opt_value(e.fingerprint)), b(opt_value(e.checksum)),
-      b(Value::integer(e.attempts)));
-}
-
-}  // namespace
-
 void Ledger::set_applied(const std::string& version, std::int64_t apply_seq, const std::string& at,
                          const std::optional<std::string>& by,
                          const std::optional<double>& duration_ms, const std::string& fingerprint,
                          const std::string& applied_checksum) const {
   Binder b(session_->dialect());
-  const std::string sql = applied_sql(b, migrations_, version, apply_seq, at, by, duration_ms,
-                                      fingerprint, applied_checksum);
+  const std::string sql = fmt::format(
+      "UPDATE {} SET state = 'applied', applied_at = {}, applied_by = {}, duration_ms = {}, "
+      "error = NULL, fingerprint = {}, applied_checksum = {}, apply_seq = {} WHERE version = {}",
+      migrations_, b(Value::timestamp(at)), b(opt_value(by)), b(opt_value(duration_ms)),
+      b(Value::text(fingerprint)), b(Value::text(applied_checksum)), b(Value::integer(apply_seq)),
+      b(Value::text(version)));
   session_->exec(sql, b.params());
-}
-
-void Ledger::record_applied(std::int64_t apply_seq, const Event& e,
-                            const std::string& applied_checksum) const {
-  const Dialect& d = session_->dialect();
-  if (d.both_writes_sql({}, {}).empty()) {
-    set_applied(e.version, apply_seq, e.happened_at, e.performed_by, e.duration_ms,
-                e.fingerprint.value_or(""), applied_checksum);
-    append(e);
-    return;
-  }
-  Binder b(d);
-  const std::string update =
-      applied_sql(b, migrations_, e.version, apply_seq, e.happened_at, e.performed_by,
-                  e.duration_ms, e.fingerprint.value_or(""), applied_checksum);
-  const std::string insert = event_sql(b, events_, e);
-  session_->exec(d.both_writes_sql(update, insert), b.params());
 }
 
 void Ledger::set_failed(const std::string& version, const std::string& error,
@@ -455,7 +414,14 @@ void Ledger::set_rolled_back(const std::string& version, const std::string& at,
 
 void Ledger::append(const Event& e) const {
   Binder b(session_->dialect());
-  const std::string sql = event_sql(b, events_, e);
+  const std::string sql = fmt::format(
+      "INSERT INTO {} (version, action, direction, happened_at, performed_by, duration_ms, "
+      "error, fingerprint, checksum, attempts) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+      events_, b(Value::text(e.version)), b(Value::text(e.action)),
+      b(e.direction.empty() ? Value::null() : Value::text(e.direction)),
+      b(Value::timestamp(e.happened_at)), b(opt_value(e.performed_by)), b(opt_value(e.duration_ms)),
+      b(opt_value(e.error)), b(opt_value(e.fingerprint)), b(opt_value(e.checksum)),
+      b(Value::integer(e.attempts)));
   session_->exec(sql, b.params());
 }
 

@@ -132,10 +132,6 @@ class Ledger {
                        const std::string& fingerprint) const;
 
   void append(const Event& e) const;
-  // set_applied() for the step `e` records (its version, time, user, duration, fingerprint)
-  // and append(e): as one statement where the dialect can write both at once.
-  void record_applied(std::int64_t apply_seq, const Event& e,
-                      const std::string& applied_checksum) const;
   // The version and fingerprint recorded by the latest successful step, if any.
   std::optional<std::pair<std::string, std::string>> latest_fingerprint() const;
 

@@ -399,12 +399,14 @@ class StepRunner {
   };
   void write(const Record& r) {
     const Event& e = r.event;
+    const std::string& fingerprint = *e.fingerprint;
     if (r.up) {
-      ledger_.record_applied(r.apply_seq, e, *e.checksum);
-      return;
+      ledger_.set_applied(e.version, r.apply_seq, e.happened_at, e.performed_by, e.duration_ms,
+                          fingerprint, *e.checksum);
+    } else {
+      ledger_.set_rolled_back(e.version, e.happened_at, e.performed_by, *e.duration_ms,
+                              fingerprint);
     }
-    ledger_.set_rolled_back(e.version, e.happened_at, e.performed_by, *e.duration_ms,
-                            *e.fingerprint);
     ledger_.append(e);
   }
   // The records held back, in the order of their steps (see defer_records_).

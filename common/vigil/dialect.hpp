@@ -287,14 +287,6 @@ class Dialect {
   virtual std::string lock_timeout_set_sql() const = 0;
   // Sleeps param 1 seconds (a real), interruptibly.  "" when the engine cannot.
   virtual std::string sleep_sql() const = 0;
-  // Two independent writes (INSERT/UPDATE/DELETE without RETURNING) as one statement, their
-  // parameters numbered on from `first` to `second`; "" (whatever the arguments) when the
-  // engine cannot: each then runs on its own.  The migration runner writes a step's ledger row and
-  // event so.
-  virtual std::string both_writes_sql(const std::string& /*first*/,
-                                      const std::string& /*second*/) const {
-    return "";
-  }
   // One text value: the database role running the statement.  "" when the engine has no roles.
   virtual std::string current_user_sql() const = 0;
   // Foreign keys the engine does not check by itself while migrating (SQLite, where the
