@@ -26,7 +26,8 @@ std::string PostgresDialect::param(int n) const {
 std::string PostgresDialect::list_tables_sql() const {
   return R"sql(
 SELECT n.nspname::text, c.relname::text,
-       CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'table' END, false, false
+       CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'table' END, false, false,
+       c.relhastriggers OR c.relkind = 'p', c.relhasindex, c.relchecks > 0
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -55,13 +56,32 @@ SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
             WHEN c.relkind OPERATOR(pg_catalog.=) 'I' THEN 'index'
             WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'composite type'
             ELSE 'relation' END,
-       false, false
+       false, false,
+       c.relhastriggers OR c.relkind OPERATOR(pg_catalog.=) 'p', c.relhasindex,
+       c.relchecks OPERATOR(pg_catalog.>) 0
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 WHERE c.relname OPERATOR(pg_catalog.=) $2::pg_catalog.name
   AND CASE WHEN $1::pg_catalog.text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
            ELSE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name END
 LIMIT 1)sql";
+}
+
+// The relation at a known (schema, name), as find_table_sql() reports it: the schema's row by
+// its name, then the relation's by (name, schema) -- no visibility test, no LIMIT (at most one
+// row).  Not run with the caller's search_path.
+std::string PostgresDialect::table_at_sql() const {
+  return R"sql(
+SELECT n.nspname::text, c.relname::text,
+       CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned' WHEN 'v' THEN 'view'
+            WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
+            WHEN 'f' THEN 'foreign table' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index'
+            WHEN 'c' THEN 'composite type' ELSE 'relation' END,
+       false, false,
+       c.relhastriggers OR c.relkind = 'p', c.relhasindex, c.relchecks > 0
+FROM pg_catalog.pg_namespace n
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+WHERE n.nspname = $1 AND c.relname = $2)sql";
 }
 
 std::string PostgresDialect::columns_sql() const {
@@ -145,7 +165,7 @@ WHERE n.nspname = $1 AND c.relname = $2 AND k.ord <= i.indnkeyatts
 ORDER BY ic.relname, k.ord)sql";
 }
 
-void PostgresDialect::complete_table(Session& session, Table& table) const {
+void PostgresDialect::complete_table(Session& session, Table& table, bool may_have_checks) const {
   static const char* const kChecks = R"sql(
 SELECT co.conname::text, pg_catalog.pg_get_expr(co.conbin, co.conrelid), co.convalidated,
        a.attname::text
@@ -156,6 +176,7 @@ LEFT JOIN LATERAL pg_catalog.unnest(co.conkey) AS k(attnum) ON true
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum
 WHERE co.contype = 'c' AND n.nspname = $1 AND c.relname = $2
 ORDER BY co.conname, a.attnum)sql";
+  if (!may_have_checks) return;
   auto cursor =
       session.catalog_query(kChecks, {Value::text(table.ref.schema), Value::text(table.ref.name)});
   while (cursor->next()) {

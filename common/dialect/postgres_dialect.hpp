@@ -18,10 +18,11 @@ class PostgresDialect final : public Dialect {
   std::string param(int n) const override;
   std::string list_tables_sql() const override;
   std::string find_table_sql() const override;
+  std::string table_at_sql() const override;
   std::string columns_sql() const override;
   std::string foreign_keys_sql() const override;
   std::string indexes_sql() const override;
-  void complete_table(Session& session, Table& table) const override;
+  void complete_table(Session& session, Table& table, bool may_have_checks) const override;
   std::string table_stats_sql() const override;
   std::string own_table(Session& session, const OwnTable& table, bool create) const override;
   std::string unindexed_source(const TableRef& table, const std::string& kind) const override;

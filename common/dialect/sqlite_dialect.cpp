@@ -93,7 +93,7 @@ ORDER BY il.name, ii.seqno)sql";
 // has no index on name: read from its end, where a table (or index) created lately is found at
 // once -- after every step of a run of migrations that create tables (the same row either way:
 // names are unique).
-void SqliteDialect::complete_table(Session& session, Table& table) const {
+void SqliteDialect::complete_table(Session& session, Table& table, bool /*may_have_checks*/) const {
   const std::string sql = "SELECT sql FROM " + quote_identifier(table.ref.schema) +
                           ".sqlite_schema WHERE type = 'table' AND name = ?1 "
                           "ORDER BY rowid DESC LIMIT 1";

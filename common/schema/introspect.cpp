@@ -19,16 +19,31 @@ struct Found {
   std::string kind;
   bool without_rowid = false;
   bool strict = false;
+  // The optional flags of the dialect's table queries (dialect.hpp): false = certainly none.
+  bool may_have_foreign_keys = true;
+  bool may_have_indexes = true;
+  bool may_have_checks = true;
 };
+
+// The current row of list_tables_sql(), find_table_sql() or table_at_sql().
+Found found_at(const Cursor& cursor) {
+  Found f{{cursor.get(0).to_text(), cursor.get(1).to_text()},
+          cursor.get(2).to_text(),
+          cursor.get(3).to_bool(),
+          cursor.get(4).to_bool()};
+  if (cursor.column_count() >= 8) {
+    f.may_have_foreign_keys = cursor.get(5).to_bool();
+    f.may_have_indexes = cursor.get(6).to_bool();
+    f.may_have_checks = cursor.get(7).to_bool();
+  }
+  return f;
+}
 
 // One row of find_table_sql() or table_at_sql().
 std::optional<Found> find_with(Session& session, const std::string& sql, const Params& params) {
   auto cursor = session.catalog_query(sql, params);
   if (!cursor->next()) return std::nullopt;
-  return Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
-               cursor->get(2).to_text(),
-               cursor->get(3).to_bool(),
-               cursor->get(4).to_bool()};
+  return found_at(*cursor);
 }
 
 std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
@@ -115,7 +130,7 @@ Table load(Session& session, const Found& found) {
   std::sort(pk.begin(), pk.end());
   for (auto& [pos, name] : pk) table.primary_key.push_back(name);
 
-  {
+  if (found.may_have_foreign_keys) {
     auto cursor = session.catalog_query(dialect.foreign_keys_sql(), params);
     std::optional<std::int64_t> current;
     bool parent_key_implicit = false;
@@ -151,7 +166,7 @@ Table load(Session& session, const Found& found) {
     finish();
   }
 
-  {
+  if (found.may_have_indexes) {
     auto cursor = session.catalog_query(dialect.indexes_sql(), params);
     while (cursor->next()) {
       const std::string name = cursor->get(0).to_text();
@@ -175,7 +190,7 @@ Table load(Session& session, const Found& found) {
     }
   }
 
-  dialect.complete_table(session, table);
+  dialect.complete_table(session, table, found.may_have_checks);
   return table;
 }
 
@@ -202,12 +217,7 @@ namespace {
 std::vector<Found> list_found(Session& session) {
   std::vector<Found> found;
   auto cursor = session.query(session.dialect().list_tables_sql());
-  while (cursor->next()) {
-    found.push_back(Found{{cursor->get(0).to_text(), cursor->get(1).to_text()},
-                          cursor->get(2).to_text(),
-                          cursor->get(3).to_bool(),
-                          cursor->get(4).to_bool()});
-  }
+  while (cursor->next()) found.push_back(found_at(*cursor));
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return std::tie(a.ref.schema, a.ref.name) < std::tie(b.ref.schema, b.ref.name);
   });

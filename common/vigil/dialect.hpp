@@ -82,6 +82,11 @@ class Dialect {
 
   // User tables (not views, not the engine's or vigil's own tables):
   //   schema text, name text, kind text ('table'|'partitioned'), without_rowid flag, strict flag
+  // This query, find_table_sql() and table_at_sql() may add three flags, for a dialect whose
+  // catalog knows cheaply that a table has none of something:
+  //   may_have_foreign_keys, may_have_indexes, may_have_checks
+  // false: the table certainly has none, and its foreign_keys_sql(), indexes_sql() or
+  // complete_table()'s CHECK constraint query is not run (no flags: all are run).
   virtual std::string list_tables_sql() const = 0;
   // One relation by name.  params: schema (text or NULL = the engine's lookup order), name.
   //   schema, name, kind ('table'|'partitioned'|'view'|'sequence'|...), without_rowid, strict
@@ -107,7 +112,8 @@ class Dialect {
   // Fills in what the catalog queries above cannot: CHECK constraints, and anything the
   // engine keeps only in the table's DDL (SQLite AUTOINCREMENT) or its indexes' (SQLite: the
   // definition, which its indexes_sql() leaves NULL).
-  virtual void complete_table(Session& session, Table& table) const = 0;
+  // `may_have_checks`: false when the table's row said it has no CHECK constraints.
+  virtual void complete_table(Session& session, Table& table, bool may_have_checks) const = 0;
 
   // The qualified name under which `table` lives, for use in SQL.  SQLite: `"main"."name"`,
   // created with CREATE TABLE IF NOT EXISTS when `create` is true (a missing table is returned
