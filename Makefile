@@ -12,8 +12,9 @@
 EXTENSION = vigil
 MODULE_big = vigil
 MODULEDIR = extension
-# The install script is assembled from one fragment per feature group (pg_extension/sql/).
-DATA_built = pg_extension/vigil--0.1.0.sql
+# Released install scripts are never edited: 0.1.0 is installed, then upgraded (vigil.control's
+# default_version); each later change to the SQL surface is an upgrade script (docs/upgrading.md).
+DATA = $(sort $(wildcard pg_extension/sql/vigil--*.sql))
 PG_CONFIG ?= pg_config
 
 CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
@@ -48,17 +49,10 @@ endif
 build/isolation:
 	mkdir -p $@
 
-pg_extension/vigil--0.1.0.sql: $(sort $(wildcard pg_extension/sql/*.sql))
-	cat $^ > $@
-
 -include $(OBJS:.o=.d)
 
-# PGXS wants vigil.control in the top directory.
-vigil.control: pg_extension/vigil.control
-	cp $< $@
-all: vigil.control sqlite
-install: vigil.control
-EXTRA_CLEAN = vigil.control build $(OBJS:.o=.d)
+all: sqlite
+EXTRA_CLEAN = build $(OBJS:.o=.d)
 
 .PHONY: sqlite deps test test-asan fuzz demo bench lint
 BUILD_TYPE ?= RelWithDebInfo

@@ -19,7 +19,7 @@
 
 namespace vigil {
 
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = "0.2.0";
 
 // The tables vigil itself creates.  In PostgreSQL they belong to the extension (and are skipped
 // as extension members); in SQLite these exact names are skipped.  Any other table, even one

@@ -76,5 +76,5 @@ SELECT version, status FROM vigil_migrate();
 -- An empty database exports an empty list.
 .open migrate_adopt.db-empty
 .load build/vigil
-SELECT vigil_migrations_export() = '{"format":"vigil-migrations","format_version":1,"vigil_version":"0.1.0","migrations":[]}' AS empty_export;
+SELECT vigil_migrations_export() = '{"format":"vigil-migrations","format_version":1,"vigil_version":"0.2.0","migrations":[]}' AS empty_export;
 SELECT count(*) AS ledger_tables FROM sqlite_schema;

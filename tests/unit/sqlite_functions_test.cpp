@@ -33,7 +33,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 TEST(SqliteFunctions, Version) {
   Conn c;
-  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.1.0");
+  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.2.0");
   EXPECT_EQ(c.value("SELECT typeof(vigil_version())"), "text");
 }
 
@@ -172,7 +172,7 @@ TEST(SqliteFunctions, UnknownTableIsAnErrorAndTheConnectionStillWorks) {
   c.must(kPlatform);
   EXPECT_TRUE(contains(c.error("SELECT * FROM vigil_schema('nope')"),
                        "table \"nope\" does not exist"));
-  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.1.0");
+  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.2.0");
   EXPECT_TRUE(contains(c.error("SELECT vigil_schema_fingerprint('nope')"),
                        "table \"nope\" does not exist"));
   EXPECT_TRUE(contains(c.error("SELECT * FROM vigil_table_stats('nope')"),
@@ -201,7 +201,7 @@ TEST(SqliteFunctions, WrongArgumentTypeIsADatatypeError) {
   EXPECT_EQ(c.value("SELECT count(*) FROM vigil_table_stats()"), "2");
   const std::string err2 = c.error("SELECT vigil_schema_fingerprint(x'00')");
   EXPECT_TRUE(contains(err2, "must be text, not blob")) << err2;
-  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.1.0");
+  EXPECT_EQ(c.value("SELECT vigil_version()"), "0.2.0");
 }
 
 TEST(SqliteFunctions, WrongArgumentTypeGivesSqliteMismatch) {
@@ -229,7 +229,7 @@ TEST(SqliteFunctions, ReadOnlyFunctionsAreUsableFromViewsWithUntrustedSchema) {
   // With trusted_schema off, only INNOCUOUS functions and virtual tables may run from a view.
   c.must("PRAGMA trusted_schema = OFF");
   c.must("CREATE VIEW v AS SELECT vigil_version() AS version");
-  EXPECT_EQ(c.rows("SELECT * FROM v"), (Rows{{"0.1.0"}}));
+  EXPECT_EQ(c.rows("SELECT * FROM v"), (Rows{{"0.2.0"}}));
   c.must("CREATE VIEW fp AS SELECT vigil_schema_fingerprint() AS fp");
   EXPECT_EQ(c.value("SELECT length(fp) FROM fp"), "32");
   c.must("CREATE VIEW s AS SELECT count(*) FROM vigil_schema('projects')");

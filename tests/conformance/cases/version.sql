@@ -4,6 +4,6 @@
 SELECT vigil_version();
 
 -- query
-SELECT vigil_version() = '0.1.0', length(vigil_version()) > 0;
+SELECT vigil_version() = '0.2.0', length(vigil_version()) > 0;
 -- expect
 [[true, true]]
