@@ -10,6 +10,7 @@
 
 #include "dialect/postgres_dialect.hpp"
 #include "pg_extension/debug_fault.hpp"
+#include "pg_extension/debug_wait.hpp"
 #include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_value.hpp"
 #include "pg_extension/query_stats_pg.hpp"
@@ -570,6 +571,10 @@ void SpiSession::rollback_to() {
 
 void SpiSession::check_interrupts() {
   pg_call([] { CHECK_FOR_INTERRUPTS(); });
+}
+
+void SpiSession::wait_point(WaitPoint point) {
+  pg_call([point] { maybe_wait_at(point); });
 }
 
 const Dialect& SpiSession::dialect() const {

@@ -40,6 +40,7 @@ class SpiSession final : public Session {
   void release() override;
   void rollback_to() override;
   void check_interrupts() override;
+  void wait_point(WaitPoint point) override;
   const Dialect& dialect() const override;
   QueryStatsStore* query_stats() override;
   std::string error_sqlstate(const std::exception& e) const override;

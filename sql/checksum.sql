@@ -217,12 +217,15 @@ SELECT vigil_table_checksum('seg') IS NOT NULL AS reads_work;
 SELECT count(*) AS tables FROM vigil_checksums() WHERE table_name LIKE 'cs.%';
 ROLLBACK;
 
--- cancellation reaches a long checksum
-CREATE TABLE many AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 1000000) g;
+-- cancellation reaches a long checksum: the test wait point holds the call in its loop over
+-- the rows until statement_timeout cancels it (sql/cancel.sql has every point)
+CREATE TABLE many AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 10000) g;
 \set VERBOSITY terse
+SET vigil.debug_wait_point = 'checksum_scan';
 SET statement_timeout = '50ms';
 SELECT vigil_table_checksum('many');
 RESET statement_timeout;
+RESET vigil.debug_wait_point;
 \set VERBOSITY default
 SELECT 1 AS still_working;
 

@@ -45,12 +45,15 @@ DROP TABLE secret;
 REVOKE ALL ON projects FROM vigil_reader;
 DROP ROLE vigil_reader;
 
--- cancellation: statement_timeout interrupts vigil while it counts a large table
-CREATE TABLE many AS SELECT g AS id FROM generate_series(1, 3000000) g;
+-- cancellation: statement_timeout interrupts vigil while it reads a table's statistics (the
+-- test wait point holds the call there until the cancel: sql/cancel.sql)
+CREATE TABLE many AS SELECT g AS id FROM generate_series(1, 10000) g;
 \set VERBOSITY terse
+SET vigil.debug_wait_point = 'table_stats';
 SET statement_timeout = '30ms';
 SELECT * FROM vigil_table_stats('many');
 RESET statement_timeout;
+RESET vigil.debug_wait_point;
 \set VERBOSITY default
 SELECT 1 AS still_working;
 DROP TABLE many;

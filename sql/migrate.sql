@@ -243,12 +243,18 @@ SELECT count(*) AS tx_tables FROM pg_class WHERE relname = 'tx_table' AND relnam
 
 --------------------------------------------------------------------------------------------
 -- Cancellation ends the call, as in a PL/pgSQL exception block: nothing is recorded, the
--- migration stays pending
+-- migration stays pending.  (The test wait point holds the call before the migration's
+-- statement until statement_timeout cancels it: sql/cancel.sql.)
 --------------------------------------------------------------------------------------------
-SELECT vigil_migration_add('21', 'slow', 'SELECT pg_sleep(5);');
+SELECT vigil_migration_add('21', 'cancelled', 'CREATE TABLE cancelled_21 (x int);');
+SET vigil.debug_wait_point = 'migrate_statement';
+\set VERBOSITY terse
 SET statement_timeout = '300ms';
 SELECT * FROM vigil_migrate('21');
 RESET statement_timeout;
+\set VERBOSITY default
+RESET vigil.debug_wait_point;
+SELECT to_regclass('cancelled_21') AS cancelled_21;
 SELECT version, state FROM vigil_migration_status() WHERE version IN ('20', '21');
 SELECT count(*) AS events FROM vigil_migration_events WHERE version IN ('20', '21');
 SELECT vigil_migration_add('21', 'not slow', 'SELECT 1;');

@@ -145,7 +145,10 @@ ContentChecksum checksum_table(Session& session, const Table& table,
     row.clear();
     row.add_row(classes.data(), values.data(), classes.size());
     sum.add_row(row.row());
-    if (sum.rows() % kInterruptEvery == 0) session.check_interrupts();
+    if (sum.rows() % kInterruptEvery == 0) {
+      session.check_interrupts();
+      session.wait_point(WaitPoint::kChecksumScan);
+    }
   }
   return sum;
 }
@@ -344,7 +347,12 @@ class SegmentSource final : public RowSource {
       }
       sum.add_row(pending_row_.row());
       pending_ = false;
-      if (sum.rows() % kInterruptEvery == 0) session_.check_interrupts();
+      // Counted over the whole scan (rank_), not per segment: small segments are no reason to
+      // stop looking.
+      if (rank_ % kInterruptEvery == 0) {
+        session_.check_interrupts();
+        session_.wait_point(WaitPoint::kChecksumScan);
+      }
     }
     // An empty range is still one (empty) segment, so that both sides show it.
     if (!any && emitted_ > 0) {

@@ -241,7 +241,10 @@ class QueryCursor final : public ViolationCursor {
       if (violates(subject_)) return true;
     }
     while (cursor_->next()) {
-      if ((++rows_ & 0xFFFU) == 0) session_.check_interrupts();
+      if ((++rows_ & 0xFFFU) == 0) {
+        session_.check_interrupts();
+        session_.wait_point(WaitPoint::kCheckScan);
+      }
       load();
       for (subject_ = 0; subject_ < probe_.subjects().size(); ++subject_) {
         if (violates(subject_)) return true;

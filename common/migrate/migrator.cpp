@@ -326,6 +326,7 @@ class StepRunner {
         for (std::size_t i = 0; i < statements.size(); ++i) {
           statement = i + 1;
           session_.check_interrupts();
+          session_.wait_point(WaitPoint::kMigrateStatement);
           const CallerNames callers(session_);  // the migration's SQL: the caller's names
           session_.exec(statements[i].text);
         }

@@ -473,6 +473,7 @@ class Repairer {
 
   void repair_row(const Table& table, const RowAddress& address, const Change& change) {
     session_.check_interrupts();
+    session_.wait_point(WaitPoint::kRepairRow);
     const std::optional<Row> row = read_row(table, address);
     if (!row) return;                           // removed meanwhile
     if (!offends(table, change, *row)) return;  // repaired meanwhile (or by an earlier step)
@@ -860,6 +861,7 @@ class Restorer {
           {Value::integer(batch_)});
       while (cursor->next()) {
         session_.check_interrupts();
+        session_.wait_point(WaitPoint::kRestoreRow);
         put_back(cursor->get(0).to_text(), cursor->get(1), cursor->get(2).to_text(),
                  cursor->get(3).to_text(), cursor->get(4).to_text());
         ++n;

@@ -48,6 +48,7 @@ class TableStatsSource : public RowSource {
   bool next(Row& row) override {
     if (pos_ >= tables_.size()) return false;
     session_.check_interrupts();
+    session_.wait_point(WaitPoint::kTableStats);
     const TableRef& ref = tables_[pos_++];
     const Dialect& dialect = session_.dialect();
     const Value rows =

@@ -7,6 +7,24 @@
 
 namespace vigil {
 
+const char* wait_point_name(WaitPoint point) {
+  switch (point) {
+    case WaitPoint::kChecksumScan:
+      return "checksum_scan";
+    case WaitPoint::kCheckScan:
+      return "check_scan";
+    case WaitPoint::kTableStats:
+      return "table_stats";
+    case WaitPoint::kRepairRow:
+      return "repair_row";
+    case WaitPoint::kRestoreRow:
+      return "restore_row";
+    case WaitPoint::kMigrateStatement:
+      return "migrate_statement";
+  }
+  return "unknown";
+}
+
 std::string Session::error_sqlstate(const std::exception& e) const {
   if (const auto* error = dynamic_cast<const Error*>(&e)) return sqlstate(error->code());
   if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) return sqlstate(ErrorCode::kOutOfMemory);

@@ -10,7 +10,8 @@
 //  - an engine error becomes a vigil::Error (or, in PostgreSQL, an exception that carries the
 //    engine's own error so the adapter can re-raise it unchanged);
 //  - savepoint()/release()/rollback_to() nest like a stack;
-//  - check_interrupts() throws when the user cancelled the statement.
+//  - check_interrupts() throws when the user cancelled the statement;
+//  - wait_point() returns at once unless a test asked the host to hold the call there.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +54,22 @@ class Cursor {
 
 class DatabaseFiles;
 
+// Named points in the long loops of the core where a test can hold a call, to cancel it at a
+// known place instead of after a guessed time (Session::wait_point).  wait_point_name() gives
+// the name the host's setting uses (PostgreSQL: vigil.debug_wait_point, docs/reliability.md).
+enum class WaitPoint {
+  kChecksumScan,      // every 4096 rows a content checksum reads (over the whole scan)
+  kCheckScan,         // every 4096 rows an integrity check's query returns (vigil_check[_rows])
+  kTableStats,        // before each table vigil_table_stats counts
+  kRepairRow,         // before each row vigil_repair(false) repairs
+  kRestoreRow,        // before each row vigil_restore puts back
+  kMigrateStatement,  // before each statement of a migration's up_sql or down_sql
+};
+inline constexpr WaitPoint kWaitPoints[] = {WaitPoint::kChecksumScan, WaitPoint::kCheckScan,
+                                            WaitPoint::kTableStats,   WaitPoint::kRepairRow,
+                                            WaitPoint::kRestoreRow,   WaitPoint::kMigrateStatement};
+const char* wait_point_name(WaitPoint point);
+
 class Session {
  public:
   virtual ~Session() = default;
@@ -67,6 +84,12 @@ class Session {
   virtual void rollback_to() = 0;
 
   virtual void check_interrupts() = 0;
+  // A test point: where a test asked for `point`, the host waits here, interruptibly, until
+  // the statement is cancelled (so it throws like check_interrupts(), and never returns);
+  // otherwise it returns at once.  Only for tests: never turned on in production.  The
+  // default (SQLite, whose tests interrupt deterministically with a progress handler) does
+  // nothing.
+  virtual void wait_point(WaitPoint /*point*/) {}
   virtual const Dialect& dialect() const = 0;
 
   // The query statistics the host records (common/stats/query_stats.hpp), or nullptr when it

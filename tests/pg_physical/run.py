@@ -2,8 +2,11 @@
 """PostgreSQL integrity checks that need more than pg_regress can do:
 
   - vigil_repair(false) rebuilds a B-tree that amcheck finds out of order (REINDEX INDEX);
-  - pg_cancel_backend() from another session stops a long vigil_check_rows() / vigil_check()
-    with 57014 (query_canceled), and the cancelled session goes on working;
+  - pg_cancel_backend() from another session stops vigil_check_rows() / vigil_check() /
+    vigil_table_checksum() / vigil_checksum_segments() / vigil_table_stats() inside the core's
+    loop with 57014 (query_canceled), and the cancelled session goes on working.  The call is
+    held at a named point of the loop by the test setting vigil.debug_wait_point (superuser),
+    so no timing decides whether the cancel arrives in time;
   - real heap corruption found by amcheck's verify_heapam(): a throw-away cluster is stopped,
     bytes of a table's heap file are overwritten (a line pointer and a tuple header), the
     cluster restarted, and vigil_check() / vigil_check_rows('physical', ...) must report the
@@ -50,10 +53,29 @@ def connect(dbname: str = DB, **kw) -> psycopg.Connection:
     return psycopg.connect(dbname=dbname, autocommit=True, **kw)
 
 
-def cancel_while_running(sql: str) -> None:
-    """Runs sql in one session, cancels it from another once it is active, checks 57014."""
+# A safety limit only: it turns a hang into a failure with a message, and never decides the
+# outcome of a test that works (the waits below end on a condition, not after a time).
+HANG_LIMIT_S = 300
+
+
+def wait_until(what: str, condition) -> None:
+    """Polls condition() until it is true; fails (with `what`) only after HANG_LIMIT_S."""
+    limit = time.monotonic() + HANG_LIMIT_S
+    while not condition():
+        if time.monotonic() > limit:
+            raise AssertionError(f"still waiting after {HANG_LIMIT_S} s: {what}")
+        time.sleep(0.01)
+
+
+def cancel_while_running(sql: str, wait_point: str) -> None:
+    """Runs sql in one session with vigil.debug_wait_point = wait_point, so that the call stops
+    inside the core's loop at that point and waits there until it is cancelled; once another
+    session sees it waiting there (pg_stat_activity: wait_event 'Extension'), cancels it and
+    checks 57014.  No time decides anything: however fast the call would have been, it cannot
+    finish before the cancel (pg_extension/debug_wait.hpp)."""
     with connect() as victim, connect() as killer:
         pid = victim.info.backend_pid
+        victim.execute("SELECT set_config('vigil.debug_wait_point', %s, false)", (wait_point,))
         outcome: dict[str, object] = {}
 
         def run() -> None:
@@ -65,23 +87,27 @@ def cancel_while_running(sql: str) -> None:
 
         thread = threading.Thread(target=run)
         thread.start()
-        deadline = time.monotonic() + 30
-        cancelled = False
-        while time.monotonic() < deadline and thread.is_alive():
+
+        def waiting() -> bool:
+            if not thread.is_alive():
+                return True  # finished or failed without waiting: reported below
             row = killer.execute(
-                "SELECT state, query FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
-            if row and row[0] == "active" and "vigil_" in (row[1] or ""):
-                time.sleep(0.2)  # well inside the core's loop
-                cancelled = killer.execute("SELECT pg_cancel_backend(%s)", (pid,)).fetchone()[0]
-                break
-            time.sleep(0.01)
-        thread.join(60)
-        check(cancelled, f"{sql}: never saw it running (outcome {outcome})")
+                "SELECT state, wait_event_type, wait_event FROM pg_stat_activity WHERE pid = %s",
+                (pid,)).fetchone()
+            return row == ("active", "Extension", "Extension")
+
+        wait_until(f"{sql} to reach the wait point {wait_point}", waiting)
+        check(thread.is_alive(), f"{sql}: ended without reaching {wait_point}: {outcome}")
+        cancelled = killer.execute("SELECT pg_cancel_backend(%s)", (pid,)).fetchone()[0]
+        wait_until(f"{sql} to end after the cancel", lambda: not thread.is_alive())
+        thread.join()
+        check(cancelled, f"{sql}: pg_cancel_backend({pid}) returned false")
         err = outcome.get("error")
         check(isinstance(err, errors.QueryCanceled),
               f"{sql}: expected 57014 query_canceled, got {outcome}")
         check(err.sqlstate == "57014", f"sqlstate {err.sqlstate}")
         check(victim.execute("SELECT 1").fetchone()[0] == 1, "session unusable after cancel")
+        victim.execute("RESET vigil.debug_wait_point")
         # and vigil itself still works in that session
         n = victim.execute("SELECT count(*) FROM vigil_check('parents') "
                            "WHERE severity <> 'info'").fetchone()[0]
@@ -95,13 +121,17 @@ def cancel_backend_stops_long_checks():
         con.execute("CREATE TABLE children (id integer PRIMARY KEY, parent_id integer "
                     "REFERENCES parents (id))")
         con.execute("ALTER TABLE children DISABLE TRIGGER ALL")
-        con.execute("INSERT INTO children SELECT g, g FROM generate_series(1, 3000000) g")
+        con.execute("INSERT INTO children SELECT g, g FROM generate_series(1, 100000) g")
         con.execute("ALTER TABLE children ENABLE TRIGGER ALL")
     # the count of the rows pulls every orphan through the core's cursor; vigil_check()
-    # runs the anti-join and then the sampling
-    cancel_while_running("SELECT count(*) FROM vigil_check_rows('fk_orphan', 'children')")
-    cancel_while_running("SELECT * FROM vigil_check('children')")
-    cancel_while_running("SELECT * FROM vigil_table_checksum('children')")
+    # runs the anti-join and then the sampling; both are held in the core's loop over the
+    # orphans (check_scan), the checksum in its loop over the rows (checksum_scan)
+    cancel_while_running("SELECT count(*) FROM vigil_check_rows('fk_orphan', 'children')",
+                         "check_scan")
+    cancel_while_running("SELECT * FROM vigil_check('children')", "check_scan")
+    cancel_while_running("SELECT * FROM vigil_table_checksum('children')", "checksum_scan")
+    cancel_while_running("SELECT * FROM vigil_checksum_segments('children', 4)", "checksum_scan")
+    cancel_while_running("SELECT * FROM vigil_table_stats('children')", "table_stats")
 
 
 @test
