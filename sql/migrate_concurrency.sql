@@ -52,15 +52,16 @@ SELECT vigil_migration_add('3', 'killed mid-way', $m$
 CREATE TABLE half_done (x int);
 INSERT INTO half_done VALUES (1);
 LOCK TABLE hot IN ACCESS EXCLUSIVE MODE;
-$m$, NULL, '{"lock_timeout_ms": 60000}');
+$m$, NULL, '{"lock_timeout_ms": 3600000}');
 SELECT dblink_exec('holder', 'BEGIN');
 SELECT dblink_exec('holder', 'LOCK TABLE hot IN ACCESS SHARE MODE');
 CREATE TEMP TABLE migrator_pid AS SELECT pid FROM dblink('migrator', 'SELECT pg_backend_pid()') AS t(pid int);
 SELECT dblink_send_query('migrator', 'SELECT * FROM vigil_migrate()');
--- wait until the migrator waits for the lock on hot: it has created half_done by then
+-- wait until the migrator waits for the lock on hot: it has created half_done by then (polled;
+-- the loop's bound only turns a hang into a failure, as does the terminate's timeout)
 DO $$
 BEGIN
-  FOR i IN 1..3000 LOOP
+  FOR i IN 1..30000 LOOP
     EXIT WHEN EXISTS (SELECT 1 FROM pg_locks l JOIN migrator_pid m ON m.pid = l.pid
                       WHERE l.relation = 'hot'::regclass AND NOT l.granted);
     PERFORM pg_sleep(0.01);
@@ -68,7 +69,7 @@ BEGIN
 END $$;
 SELECT count(*) AS migrator_holds_vigil_lock FROM pg_locks l JOIN migrator_pid m ON m.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.classid = 1986619241 AND l.objid = 1819109735 AND l.granted;
-SELECT pg_terminate_backend(pid, 10000) AS terminated FROM migrator_pid;
+SELECT pg_terminate_backend(pid, 300000) AS terminated FROM migrator_pid;
 SELECT dblink_disconnect('migrator');
 SELECT version, state, error FROM vigil_migration_status() WHERE version = '3';
 SELECT count(*) AS events_of_3 FROM vigil_migration_events WHERE version = '3';
