@@ -72,6 +72,16 @@ done
   { cat "$BASE/server.log"; exit 1; }
 
 crashes=0
+# Whether the server has gone through its restart for the latest kill (its log says so: a new
+# connection could otherwise slip in before the postmaster has seen the backend die) and
+# accepts connections again.
+restarted() {
+  [ "$(grep -c "all server processes terminated; reinitializing" "$BASE/server.log")" -ge "$crashes" ] &&
+    q -d postgres -c "SELECT 1" >/dev/null 2>&1
+}
+# Every wait below polls its condition every 0.1 s; the count is only a safety limit (5 min)
+# that turns a hang into a failure.
+POLLS=3000
 # scenario NAME SETUP LONG_CALL WAIT_CONDITION VERIFY EXPECTED AFTER EXPECTED_AFTER
 #   SETUP, VERIFY, AFTER: SQL run with psql -At (VERIFY and AFTER: their output is compared);
 #   LONG_CALL: the SQL of the session that is killed;
@@ -93,7 +103,7 @@ scenario() {
     psql -X -q -At -h "$BASE" -p "$PORT" -U postgres -d "$DB" >"$BASE/victim.out" 2>&1 <<<"$call" &
   local victim=$!
   local pid="" i
-  for i in $(seq 1 300); do
+  for i in $(seq 1 $POLLS); do
     pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vigil_victim'
                 AND state = 'active' AND ($condition)")
     [ -n "$pid" ] && break
@@ -108,9 +118,10 @@ scenario() {
   kill -9 "$pid"
   wait "$victim"
   local victim_status=$?
-  # The postmaster restarts every backend and replays WAL; wait until it accepts connections.
-  for i in $(seq 1 300); do
-    q -d postgres -c "SELECT 1" >/dev/null 2>&1 && break
+  # The postmaster restarts every backend and replays WAL; wait until it has and accepts
+  # connections again.
+  for i in $(seq 1 $POLLS); do
+    restarted && break
     sleep 0.1
   done
   if [ "$victim_status" -ne 0 ] && grep -q "server closed the connection unexpectedly" "$BASE/victim.out" &&
@@ -133,8 +144,12 @@ SELECT 'events: ' || coalesce(string_agg(version || ' ' || action, ', ' ORDER BY
 FROM vigil_migration_events;"
 NO_LOCKS="SELECT 'advisory locks: ' || count(*) FROM pg_locks WHERE locktype = 'advisory';"
 SAME_SCHEMA="SELECT 'schema as before: ' || (vigil_schema_fingerprint() = :'fingerprint');"
-SLEEP="SELECT pg_sleep(CASE current_setting('fault.sleep', true) WHEN 'on' THEN 60 ELSE 0 END);"
+# In the victim, a sleep that lasts until the kill (a day: never reached); elsewhere none.
+SLEEP="SELECT pg_sleep(CASE current_setting('fault.sleep', true) WHEN 'on' THEN 86400 ELSE 0 END);"
 
+# A row trigger that sleeps (in the killed session only).
+SLOW_TRIGGER="CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$f\$ BEGIN ${SLEEP/SELECT/PERFORM}
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END; END \$f\$;"
 BASE_SETUP="CREATE TABLE items (id integer PRIMARY KEY, v integer NOT NULL);
 INSERT INTO items SELECT g, g FROM generate_series(1, 1000) g;"
 
@@ -187,13 +202,18 @@ $LEDGER" \
   "1=applied 2=applied
 events: 1 apply, 2 apply"
 
-# 3. A big UPDATE in up_sql, killed while it runs (no sleep: whatever row it had reached).  Every
-#    row keeps its value exactly once; the migration is pending; run again, it adds 1 to each.
+# 3. A big UPDATE in up_sql, killed in the middle of it: the second UPDATE has written new
+#    versions of some rows and not of others when a row trigger (its WHEN clause picks one row of
+#    that UPDATE) sleeps.  Every row keeps its value exactly once; the migration is pending; run
+#    again, it adds 1 to each.
 scenario "vigil_migrate, kill -9 during a big UPDATE" "CREATE TABLE big (id integer PRIMARY KEY, v integer NOT NULL);
 INSERT INTO big SELECT g, 0 FROM generate_series(1, 300000) g;
+$SLOW_TRIGGER
+CREATE TRIGGER slow BEFORE UPDATE ON big FOR EACH ROW WHEN (OLD.id = 150000 AND NEW.v = 2)
+  EXECUTE FUNCTION slow();
 SELECT vigil_migration_add('1', 'bump', 'UPDATE big SET v = v + 1; UPDATE big SET v = v + 1; UPDATE big SET v = v - 1;');" \
   "SELECT * FROM vigil_migrate();" \
-  "query LIKE '%vigil_migrate%' AND now() - query_start > interval '300 milliseconds'" \
+  "wait_event = 'PgSleep'" \
   "$LEDGER $NO_LOCKS $SAME_SCHEMA
 SELECT 'big: ' || count(*) || ' rows, ' || count(DISTINCT id) || ' ids, sum ' || sum(v) FROM big;" \
   "1=pending
@@ -230,8 +250,6 @@ events: 1 apply, 1 rollback"
 #    delete, after that row's copy went into the quarantine): the repair is one transaction, so
 #    after the restart every original row is in the table, none in the quarantine; run again,
 #    every row is in the table or the quarantine exactly once.
-SLOW_TRIGGER="CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS \$f\$ BEGIN ${SLEEP/SELECT/PERFORM}
-  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END; END \$f\$;"
 ONCE_EACH="SELECT 'rows: ' || count(*) || ', ids: ' || count(DISTINCT id) FROM (SELECT id FROM items
   UNION ALL SELECT (row_data->>'id')::int FROM vigil_quarantine WHERE restored_at IS NULL) x;
 SELECT 'in the table: ' || count(*) FROM items;"
@@ -295,17 +313,22 @@ SELECT count(*) FROM vigil_migrate();"; } >/dev/null; then
   # A session with an open writing transaction on items: CREATE INDEX CONCURRENTLY waits for it
   # after it has committed the (invalid) index entry.
   (PGAPPNAME=vigil_holder psql -X -q -At -h "$BASE" -p "$PORT" -U postgres -d "$DB" \
-    -c "BEGIN" -c "INSERT INTO items VALUES (100001, 1)" -c "SELECT pg_sleep(60)" \
+    -c "BEGIN" -c "INSERT INTO items VALUES (100001, 1)" -c "SELECT pg_sleep(86400)" \
     >/dev/null 2>&1 &)
-  local i
-  for i in $(seq 1 100); do
-    [ -n "$(q -c "SELECT 1 FROM pg_stat_activity WHERE application_name = 'vigil_holder' AND wait_event = 'PgSleep'")" ] && break
+  local i holding=""
+  for i in $(seq 1 $POLLS); do
+    holding=$(q -c "SELECT 1 FROM pg_stat_activity WHERE application_name = 'vigil_holder' AND wait_event = 'PgSleep'")
+    [ -n "$holding" ] && break
     sleep 0.1
   done
+  if [ -z "$holding" ]; then
+    fail "$name: the holder's transaction never started"
+    return
+  fi
   PGAPPNAME=vigil_victim psql -X -q -At -h "$BASE" -p "$PORT" -U postgres -d "$DB" \
     >"$BASE/victim.out" 2>&1 <<<"SELECT s FROM vigil_migration_status(), jsonb_array_elements_text(manual_sql) AS s WHERE version = '1' \gexec" &
   local victim=$! pid=""
-  for i in $(seq 1 300); do
+  for i in $(seq 1 $POLLS); do
     pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vigil_victim'
                 AND state = 'active' AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock'")
     [ -n "$pid" ] && break
@@ -317,8 +340,8 @@ SELECT count(*) FROM vigil_migrate();"; } >/dev/null; then
   fi
   kill -9 "$pid"
   wait "$victim"
-  for i in $(seq 1 300); do
-    q -d postgres -c "SELECT 1" >/dev/null 2>&1 && break
+  for i in $(seq 1 $POLLS); do
+    restarted && break
     sleep 0.1
   done
   if [ "$(grep -c "was terminated by signal 9: Killed" "$BASE/server.log")" -eq "$crashes" ]; then

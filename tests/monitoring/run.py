@@ -53,6 +53,41 @@ def check(condition: bool, message: str) -> None:
         raise AssertionError(message)
 
 
+# A safety limit only: it turns a hang into a failure with a message.  No wait below ends after
+# a time and then asserts: each polls its condition until it holds.
+HANG_LIMIT_S = 300
+
+
+def wait_until(what: str, condition) -> None:
+    """Polls condition() until it is true; fails (with `what`) only after HANG_LIMIT_S."""
+    limit = time.monotonic() + HANG_LIMIT_S
+    while not condition():
+        if time.monotonic() > limit:
+            raise AssertionError(f"still waiting after {HANG_LIMIT_S} s: {what}")
+        time.sleep(0.02)
+
+
+SENTINEL = "vigil_test_sentinel"
+
+
+def notifications_until_now(listener: psycopg.Connection, sender: psycopg.Connection,
+                            received: list) -> list:
+    """Every notification committed before this call, delivered to `listener`: `sender` sends a
+    sentinel on a channel the listener also listens to, and the listener reads until it has it.
+    Notifications reach a listener in commit order, so nothing sent before the sentinel can
+    still be on its way.  Returns the notifications received, without the sentinel."""
+    sender.execute(f"NOTIFY {SENTINEL}")
+
+    def sentinel_seen() -> bool:
+        listener.execute("SELECT 1")  # reading from the server delivers the notifications
+        return any(n.channel == SENTINEL for n in received)
+
+    wait_until("the sentinel notification", sentinel_seen)
+    got = [n for n in received if n.channel != SENTINEL]
+    received.clear()
+    return got
+
+
 def families(text: str) -> dict[str, object]:
     return {f.name: f for f in text_string_to_metric_families(text)}
 
@@ -132,17 +167,16 @@ def metrics_parse_sqlite():
 def notify_on_alert():
     with connect() as listener, connect() as worker:
         listener.execute("LISTEN vigil_alerts")
+        listener.execute(f"LISTEN {SENTINEL}")
+        received = []
+        listener.add_notify_handler(received.append)
         worker.execute("SET vigil.connections_warning_pct = 0")
         rows = worker.execute(
             "SELECT metric, alert FROM vigil_snapshot() WHERE alert = 'raised'").fetchall()
         check(("connections_pct", "raised") in rows, f"snapshot {rows}")
-        received = []
-        listener.add_notify_handler(received.append)
-        deadline = time.time() + 5
-        while len(received) < len(rows) and time.time() < deadline:
-            listener.execute("SELECT 1")  # reading from the server delivers the notifications
-            time.sleep(0.05)
+        received[:] = notifications_until_now(listener, worker, received)
         check(all(n.channel == "vigil_alerts" for n in received), str(received))
+        check(len(received) == len(rows), f"{len(rows)} alerts raised, notified {received}")
         payloads = [json.loads(n.payload) for n in received]
         conn = [p for p in payloads if p["metric"] == "connections_pct"]
         check(len(conn) == 1, f"payloads {payloads}")
@@ -156,12 +190,11 @@ def notify_on_alert():
         check(p["id"] == alert_id, f"{p['id']} != {alert_id}")
         # resolving sends nothing
         worker.execute("RESET vigil.connections_warning_pct")
-        worker.execute("SELECT * FROM vigil_snapshot()")
         received.clear()
-        time.sleep(0.3)
-        listener.execute("SELECT 1")
-        check(not [n for n in received if "connections_pct" in n.payload],
-              f"resolving notified {received}")
+        worker.execute("SELECT * FROM vigil_snapshot()")
+        after = notifications_until_now(listener, worker, received)
+        check(not [n for n in after if "connections_pct" in n.payload],
+              f"resolving notified {after}")
 
 
 def health(con: psycopg.Connection, metric: str) -> tuple:
@@ -187,28 +220,39 @@ def many_connections():
         finally:
             for o in others:
                 o.close()
-        time.sleep(0.5)
-        check(health(con, "connections_pct")[2] == "ok", "after closing")
+        # a closed connection's backend exits after the client has gone: wait for that
+        wait_until("connections_pct back to ok after closing the connections",
+                   lambda: health(con, "connections_pct")[2] == "ok")
 
 
 @test
 def long_running_and_idle_in_transaction():
-    with connect() as con, connect() as sleeper, connect() as idle:
+    with connect() as con, connect() as holder, connect() as sleeper, connect() as idle:
         con.execute("SET vigil.long_query_seconds = 1")
         con.execute("SET vigil.idle_in_transaction_seconds = 1")
         check(health(con, "long_running_seconds")[2] == "ok", "long running before")
-        t = threading.Thread(target=lambda: sleeper.execute("SELECT pg_sleep(4)"))
+        # The long query waits for an advisory lock that `holder` keeps until the test lets it
+        # go: it runs for as long as the test needs, not for a guessed time.
+        holder.execute("SELECT pg_advisory_lock(4242)")
+        t = threading.Thread(target=lambda: sleeper.execute("SELECT pg_advisory_lock(4242)"))
         t.start()
         idle.autocommit = False
         idle.execute("SELECT 1")  # opens a transaction and leaves it idle
-        time.sleep(2)
+        # Both past 1.5 s by the server's clock (the one vigil_health reads): polled.
+        wait_until("a query running and a transaction idle for 1.5 s", lambda: con.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE (pid = %s AND state = 'active' "
+            "AND wait_event_type = 'Lock' AND clock_timestamp() - query_start > "
+            "interval '1.5 s') OR (pid = %s AND state = 'idle in transaction' "
+            "AND clock_timestamp() - state_change > interval '1.5 s')",
+            (sleeper.info.backend_pid, idle.info.backend_pid)).fetchone()[0] == 2)
         value, threshold, status, message = health(con, "long_running_seconds")
         check(status == "warning" and value >= 1.5 and threshold == 1, f"{value} {status}")
         check(message.endswith("(1 queries running longer than the threshold)"), message)
         value, _, status, message = health(con, "idle_in_transaction_seconds")
         check(status == "warning" and value >= 1.5, f"{value} {status} {message}")
         idle.rollback()
-        t.join()
+        holder.execute("SELECT pg_advisory_unlock(4242)")
+        t.join()  # the query has returned: its backend is idle
         check(health(con, "long_running_seconds")[2] == "ok", "long running after")
         check(health(con, "idle_in_transaction_seconds")[2] == "ok", "idle after")
 

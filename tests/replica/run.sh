@@ -95,7 +95,8 @@ echo "port = $STANDBY_PORT" >>"$BASE/standby/postgresql.conf"
 
 check_equal "the standby is in recovery" "t" "$(sql standby -c 'SELECT pg_is_in_recovery()')"
 receiver=""
-for _ in $(seq 1 100); do  # the WAL receiver starts just after the server accepts connections
+# Polled; the count only turns a hang into a failure (5 min).
+for _ in $(seq 1 3000); do  # the WAL receiver starts just after the server accepts connections
   receiver=$(sql standby -c 'SELECT status FROM pg_stat_wal_receiver')
   [ "$receiver" = streaming ] && break
   sleep 0.1
@@ -111,7 +112,7 @@ esac
 wait_for_replay() {
   local lsn
   lsn=$(sql primary -c 'SELECT pg_current_wal_lsn()')
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 3000); do  # polled; the count only turns a hang into a failure (5 min)
     if [ "$(sql standby -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ]; then
       return 0
     fi
@@ -121,13 +122,15 @@ wait_for_replay() {
 }
 
 # --- replay paused: the standby is behind, and vigil_checksums() shows it ----------------------
+# Once pg_wal_replay_pause() has returned, the startup process applies no record it reads after
+# (it checks the request before each record), so none of the primary's changes below reach the
+# standby's tables, however soon or late their WAL arrives: no wait is needed.
 sql standby -c 'SELECT pg_wal_replay_pause()' >/dev/null
 sql primary <<'SQL'
 UPDATE events SET label = label || ' ' WHERE id = 4242;
 DELETE FROM events WHERE id BETWEEN 100 AND 109;
 INSERT INTO projects VALUES (21, 'project 21', NULL);
 SQL
-sleep 0.3
 primary_sums=$(sql primary -c 'SELECT * FROM vigil_checksums()')
 standby_sums=$(sql standby -c 'SELECT * FROM vigil_checksums()')
 if [ "$primary_sums" != "$standby_sums" ]; then
