@@ -72,6 +72,8 @@ suite "pg_cron fires vigil_monitor_start's snapshot (started in the background)"
 suite "PostgreSQL cancellation and heap corruption (amcheck)" /usr/bin/python3 tests/pg_physical/run.py
 suite "primary and hot standby" tests/replica/run.sh
 suite "docs: every function has a reference entry" scripts/check-docs.sh
+suite "PGXN META.json (Meta Spec 1.0.0; versions agree with vigil.control, vigil_version())" \
+  /usr/bin/python3 scripts/check-meta.py
 suite "lint (clang-tidy, cppcheck, clang-format on common/)" scripts/lint.sh
 suite "fuzz (10 s per target, fixed seed)" env VIGIL_FUZZ_SEED=1 scripts/fuzz.sh 10
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dialect/sqlite_dialect.hpp"
+#include "dialect/sqlite_format.hpp"
 #include "sqlite_extension/query_trace.hpp"
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
@@ -58,11 +59,13 @@ struct Statement {
   ~Statement() { sqlite3_finalize(stmt); }
 };
 
-// SQLite's tables and vigil's own (kOwnTables): not part of the schema vigil fingerprints.
+// SQLite's tables and vigil's own (kOwnTables, and vigil_meta): not part of the schema vigil
+// fingerprints.
 bool is_own_table(std::string_view table) {
   bool own = table.rfind("sqlite_", 0) == 0;
   if (!own && table.rfind("vigil_", 0) == 0) {
     for (const char* o : kOwnTables) own = own || table == o;
+    own = own || table == kSqliteMetaTable;
   }
   return own;
 }
@@ -749,6 +752,7 @@ std::optional<std::vector<TableRef>> SqliteSession::report_known_changes() {
     for (const char* own : kOwnTables) {
       if (sqlite3_stricmp(name.c_str(), own) == 0) return std::nullopt;
     }
+    if (sqlite3_stricmp(name.c_str(), kSqliteMetaTable) == 0) return std::nullopt;
   }
   std::vector<TableRef> changed;
   for (const auto& name : fast_tables_) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "dialect/sqlite_format.hpp"
 #include "schema/create_table_parser.hpp"
 #include "sql/lexer.hpp"
 #include "vigil/functions.hpp"
@@ -19,10 +20,11 @@ std::string SqliteDialect::param(int n) const {
   return "?" + std::to_string(n);
 }
 
-// Tables of the main database; sqlite_* and vigil's own tables (kOwnTables) are not user tables.
+// Tables of the main database; sqlite_* and vigil's own tables (kOwnTables, and vigil_meta) are
+// not user tables.
 std::string SqliteDialect::list_tables_sql() const {
-  std::string own;
-  for (const char* name : kOwnTables) own += std::string(own.empty() ? "'" : ", '") + name + "'";
+  std::string own = std::string("'") + kSqliteMetaTable + "'";
+  for (const char* name : kOwnTables) own += std::string(", '") + name + "'";
   return R"sql(
 SELECT schema, name, 'table', wr, strict
 FROM pragma_table_list
@@ -177,6 +179,8 @@ const char* sqlite_type(ValueKind kind) {
 
 std::string SqliteDialect::own_table(Session& session, const OwnTable& table, bool create) const {
   std::string qualified = "\"main\"." + quote_identifier(table.name);
+  // Refuses tables a newer vigil laid out; upgrades an older layout (sqlite_format.hpp).
+  ensure_sqlite_format(session, create);
   if (!create) {
     const Value found =
         session.scalar("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",

@@ -172,8 +172,18 @@ const OwnTable& events_table_spec() {
   return spec;
 }
 
+void release_json(json& tree) noexcept {
+  if (tree.is_array()) {
+    for (auto& child : tree) release_json(child);
+    tree.get_ref<json::array_t&>().clear();
+  } else if (tree.is_object()) {
+    for (auto it = tree.begin(); it != tree.end(); ++it) release_json(it.value());
+    tree.get_ref<json::object_t&>().clear();
+  }
+}
+
 MigrationOptions parse_options(const std::string& text) {
-  const json j = parse_json_input(text, "options_json");
+  json j = parse_json_input(text, "options_json");
   if (!j.is_object()) {
     throw Error(ErrorCode::kInvalidParameter,
                 fmt::format("options_json must be a JSON object, not {}", j.type_name()));
@@ -218,6 +228,7 @@ MigrationOptions parse_options(const std::string& text) {
                   "The options are transactional, requires, lock_timeout_ms and retries.");
     }
   }
+  release_json(j);
   return o;
 }
 

@@ -53,6 +53,11 @@ inline constexpr int kMaxJsonDepth = 64;
 // Parses JSON a caller handed over; kInvalidParameter "<what> is not valid JSON: ..." or
 // "<what> is nested too deeply ...".
 nlohmann::json parse_json_input(const std::string& text, const char* what);
+// Empties a parsed tree leaves first, which frees it without allocating: nlohmann/json's
+// destructor allocates a stack of the children (nlohmann/json#4653), and an allocation that
+// fails there ends the process (std::terminate; found by tests/faults).  Call it on the normal
+// path before a tree goes out of scope (depth is bounded by kMaxJsonDepth).
+void release_json(nlohmann::json& tree) noexcept;
 // The JSON text of a list of versions: ["1","2"].
 std::string versions_json(const std::vector<std::string>& versions);
 std::vector<std::string> parse_versions_json(const std::string& json);

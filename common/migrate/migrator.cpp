@@ -970,6 +970,7 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
     }
     defs.push_back(std::move(d));
   }
+  release_json(in);
   LockedCall call(session);
   const Ledger& ledger = call.ledger();
   std::int64_t changed = 0;
