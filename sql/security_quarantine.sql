@@ -195,6 +195,37 @@ SET ROLE vq_reader;
 SELECT query, calls FROM vigil_query_stats() WHERE query LIKE '%alias%' ORDER BY query;
 RESET ROLE;
 
+-- Upgrading a 0.1.0 database that holds quarantine rows and the 0.1.0 steward grant: rows are
+-- attributed to the extension's owner and split into schema and name; the batch sequence
+-- starts past them; UPDATE is narrowed to restored_at; the steward gets USAGE on the sequence.
 \c :regress_db
+CREATE DATABASE vigil_quarantine_upgrade;
+\c vigil_quarantine_upgrade
+SET client_min_messages = warning;
+CREATE EXTENSION vigil VERSION '0.1.0';
+GRANT SELECT, INSERT, UPDATE ON vigil_quarantine TO vq_steward;
+CREATE SCHEMA s;
+CREATE TABLE s.t (id int PRIMARY KEY, v int);
+CREATE TABLE t2 (id int PRIMARY KEY, v int);
+INSERT INTO vigil_quarantine (batch, table_name, row_key, row_data, reason, action) VALUES
+  (1, 's.t', '{"id": 1}', '{"id": 1, "v": -1}', 'rule:p: fails', 'removed'),
+  (2, 't2', '{"id": 1}', '{"id": 1, "v": -1}', 'rule:p2: fails', 'removed');
+ALTER EXTENSION vigil UPDATE TO '0.2.0';
+SELECT batch, table_name, table_schema, table_relname, quarantined_by = current_user AS by_owner
+FROM vigil_quarantine ORDER BY id;
+SELECT last_value FROM vigil_quarantine_batch_seq;
+SELECT has_table_privilege('vq_steward', 'vigil_quarantine', 'UPDATE') AS table_update,
+       has_column_privilege('vq_steward', 'vigil_quarantine', 'restored_at', 'UPDATE') AS restored_at,
+       has_column_privilege('vq_steward', 'vigil_quarantine', 'row_data', 'UPDATE') AS row_data,
+       has_sequence_privilege('vq_steward', 'vigil_quarantine_batch_seq', 'USAGE') AS batch_seq;
+SELECT vigil_restore(1), vigil_restore(2);
+SELECT * FROM s.t UNION ALL SELECT * FROM t2;
+INSERT INTO t2 VALUES (5, -5);
+SELECT vigil_rule_add('p2', 't2', 'v > 0', 'error', 'quarantine');
+SELECT batch FROM vigil_repair(false);
+DROP EXTENSION vigil;
+
+\c :regress_db
+DROP DATABASE vigil_quarantine_upgrade;
 DROP DATABASE vigil_quarantine_roles;
 DROP ROLE vq_steward, vq_forger, vq_reader;
