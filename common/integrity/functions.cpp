@@ -38,8 +38,8 @@ namespace vigil::integrity {
 bool rows_hidden(Session& session, const TableRef& table) {
   const std::string sql = session.dialect().rows_hidden_sql();
   if (sql.empty()) return false;
-  const Value hidden = session.scalar(sql, {Value::text(table.schema), Value::text(table.name)});
-  return !hidden.is_null() && hidden.to_bool();
+  auto cursor = session.catalog_query(sql, {Value::text(table.schema), Value::text(table.name)});
+  return cursor->next() && !cursor->get(0).is_null() && cursor->get(0).to_bool();
 }
 
 std::string rows_hidden_detail(Session& session, const TableRef& hidden, const std::string& what) {

@@ -31,7 +31,13 @@
 //       newest first, marks them restored and returns their number.  All or nothing: a row an
 //       engine constraint refuses fails the call with 23000 naming the row and the engine's
 //       message (which names the constraint); a value the column would store differently
-//       (SQLite affinity) fails it with 22000.
+//       (SQLite affinity) fails it with 22000.  A changed value written since the repair (neither NULL nor the
+//       safe cast the repair may have written) fails it with 55000 listing the keys;
+//       PostgreSQL: a row whose recorded quarantining role lacks, now, the privileges its
+//       repair and restore need fails it with 42501 (forged rows, docs/repair.md).
+// Batches: Dialect::next_batch_sql (PostgreSQL: a sequence), taken with the first row kept.
+// Changes of user tables run with the caller's names (CallerNames): their triggers are the
+// caller's code.  Rows hidden from the caller by row-level security are never judged.
 // Every row is copied to vigil_quarantine (row_data, row_data.hpp) before it is changed, in the
 // same transaction; a repair is one SAVEPOINT, so it is all-or-nothing in SQLite's autocommit
 // mode too.  Rows are streamed from the check's probes and handled one at a time: each is read
