@@ -8,8 +8,8 @@
 // Needs shared_preload_libraries = 'vigil' (the hooks and the shared memory exist only then);
 // vigil_query_stats() says so otherwise.  Settings: vigil.max_statements (entries kept, at
 // server start), vigil.track (none / top / all: which statements are counted; 'top' skips those
-// run from inside functions).  The table is not saved across restarts.  Entries are per query, not per
-// role: each remembers the role that first ran it and whether another role has since, and the
+// run from inside functions).  The table is not saved across restarts.  Entries are per query, not
+// per role: each remembers the role that first ran it and whether another role has since, and the
 // text is shown only to pg_read_all_stats or to that role while it alone ran the query (as
 // pg_stat_statements hides other users' text).
 //

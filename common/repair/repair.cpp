@@ -31,8 +31,8 @@
 //       newest first, marks them restored and returns their number.  All or nothing: a row an
 //       engine constraint refuses fails the call with 23000 naming the row and the engine's
 //       message (which names the constraint); a value the column would store differently
-//       (SQLite affinity) fails it with 22000.  A changed value written since the repair (neither NULL nor the
-//       safe cast the repair may have written) fails it with 55000 listing the keys;
+//       (SQLite affinity) fails it with 22000.  A changed value written since the repair (neither
+//       NULL nor the safe cast the repair may have written) fails it with 55000 listing the keys;
 //       PostgreSQL: a row whose recorded quarantining role lacks, now, the privileges its
 //       repair and restore need fails it with 42501 (forged rows, docs/repair.md).
 // Batches: Dialect::next_batch_sql (PostgreSQL: a sequence), taken with the first row kept.
