@@ -8,7 +8,10 @@
 // Needs shared_preload_libraries = 'vigil' (the hooks and the shared memory exist only then);
 // vigil_query_stats() says so otherwise.  Settings: vigil.max_statements (entries kept, at
 // server start), vigil.track (none / top / all: which statements are counted; 'top' skips those
-// run from inside functions).  The table is not saved across restarts.
+// run from inside functions).  The table is not saved across restarts.  Entries are per query, not
+// per role: each remembers the role that first ran it and whether another role has since, and the
+// text is shown only to pg_read_all_stats or to that role while it alone ran the query (as
+// pg_stat_statements hides other users' text).
 //
 // What a statement costs (the hot path, ExecutorStart .. ExecutorEnd):
 //   - the timer: two clock readings around each ExecutorRun and ExecutorFinish, added up in a
@@ -45,6 +48,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "pg_extension/pg_guard.hpp"
 #include "pg_extension/pg_headers.hpp"
 #include "stats/normalize.hpp"
 #include "vigil/error.hpp"
@@ -61,6 +65,9 @@ extern "C" {
 #include "storage/spin.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "catalog/pg_authid_d.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 // clang-format on
@@ -94,6 +101,11 @@ struct SharedEntry {
   SharedKey key;  // first: the hash table's key
   slock_t mutex;
   QueryCounters counters;
+  // Who ran the query: the role that first did, and whether another role has since (under
+  // mutex).  Entries are per query, not per role; the text is shown to a role without
+  // pg_read_all_stats only while it alone ran the query.
+  Oid userid;
+  bool other_users;
   int query_len;
   char query[kQueryTextMax];
 };
@@ -248,6 +260,8 @@ SharedEntry* create_entry(const SharedKey& key, const LocalQuery& lq, bool may_e
   if (e == nullptr || found) return e;
   SpinLockInit(&e->mutex);
   init_counters(e->counters);
+  e->userid = GetUserId();
+  e->other_users = false;
   // Cut at kQueryTextMax - 1 bytes, on a UTF-8 character boundary.
   int len = static_cast<int>(lq.normalized.size());
   if (len >= kQueryTextMax) {
@@ -261,7 +275,9 @@ SharedEntry* create_entry(const SharedKey& key, const LocalQuery& lq, bool may_e
 }
 
 void update(SharedEntry* e, double ms, uint64 rows, bool error) {
+  const Oid user = GetUserId();
   SpinLockAcquire(&e->mutex);
+  if (e->userid != user) e->other_users = true;
   if (error) {
     record_error(e->counters);
   } else {
@@ -481,6 +497,10 @@ class SharedStore final : public QueryStatsStore {
  public:
   std::vector<QueryStatsEntry> entries() override {
     if (state == nullptr) not_preloaded();
+    // As pg_stat_statements: other roles' query text needs pg_read_all_stats (superusers
+    // have it).
+    const Oid me = GetUserId();
+    const bool all_text = pg_call([me] { return has_privs_of_role(me, ROLE_PG_READ_ALL_STATS); });
     // Room for every entry is made before the lock is taken: nothing below may throw.
     std::vector<SharedEntry> copies(static_cast<std::size_t>(max_statements));
     std::size_t n = 0;
@@ -494,9 +514,16 @@ class SharedStore final : public QueryStatsStore {
       c.key = e->key;
       SpinLockAcquire(&e->mutex);
       c.counters = e->counters;
+      const bool mine = e->userid == me && !e->other_users;
       SpinLockRelease(&e->mutex);
-      c.query_len = e->query_len;
-      std::memcpy(c.query, e->query, static_cast<std::size_t>(e->query_len) + 1);
+      if (all_text || mine) {
+        c.query_len = e->query_len;
+        std::memcpy(c.query, e->query, static_cast<std::size_t>(e->query_len) + 1);
+      } else {
+        static const char kHidden[] = "<insufficient privilege>";
+        c.query_len = static_cast<int>(sizeof(kHidden) - 1);
+        std::memcpy(c.query, kHidden, sizeof(kHidden));
+      }
     }
     LWLockRelease(state->lock);
     std::vector<QueryStatsEntry> out;

@@ -126,6 +126,7 @@ SELECT show_error($$SELECT * FROM vigil_quarantine$$);
 RESET ROLE;
 GRANT EXECUTE ON FUNCTION vigil_repair(boolean, text), vigil_restore(bigint) TO vigil_repair_user;
 GRANT SELECT, INSERT ON vigil_quarantine TO vigil_repair_user;
+GRANT USAGE ON SEQUENCE vigil_quarantine_batch_seq TO vigil_repair_user;
 GRANT SELECT ON videos, videos_id_seq, detections, people, frames, clips, vigil_rules TO vigil_repair_user;
 SET ROLE vigil_repair_user;
 SELECT show_error($$SELECT * FROM vigil_repair(false)$$);
@@ -144,6 +145,7 @@ FROM pg_proc p WHERE proname IN ('vigil_repair', 'vigil_restore') ORDER BY 1;
 SELECT extconfig::regclass[] FROM pg_extension WHERE extname = 'vigil';
 SELECT count(*) FROM vigil_schema() WHERE table_name = 'vigil_quarantine';
 REVOKE ALL ON videos, videos_id_seq, detections, people, frames, clips, vigil_rules, vigil_quarantine FROM vigil_repair_user;
+REVOKE ALL ON SEQUENCE vigil_quarantine_batch_seq FROM vigil_repair_user;
 REVOKE ALL ON FUNCTION vigil_repair(boolean, text), vigil_restore(bigint) FROM vigil_repair_user;
 DROP ROLE vigil_repair_user;
 \c :regression_db

@@ -49,6 +49,52 @@ std::string PostgresDialect::insert_overriding_clause() const {
   return " OVERRIDING SYSTEM VALUE";
 }
 
+// The batch sequence lives beside vigil_quarantine (vigil--0.1.0--0.2.0.sql).
+std::string PostgresDialect::next_batch_sql(const std::string& quarantine) const {
+  const std::size_t dot = quarantine.rfind("\".\"");
+  const std::string schema = quarantine.substr(0, dot + 1);
+  return "SELECT pg_catalog.nextval(CAST('" + schema +
+         ".vigil_quarantine_batch_seq' AS pg_catalog.regclass))";
+}
+
+// A row may be put back only if the role recorded in quarantined_by could, now, have done both
+// halves itself: removed rows need SELECT, DELETE and INSERT on the table (the restore inserts
+// them), changed ones SELECT and UPDATE.  A superuser holds every privilege; a role that no
+// longer exists, or a table that is gone, vouches for nothing.  The table is found by schema
+// and name, never through search_path.
+std::string PostgresDialect::unvouched_rows_sql(const std::string& quarantine) const {
+  return R"sql(
+SELECT q.id, q.table_name, q.row_key::pg_catalog.text, q.quarantined_by::pg_catalog.text,
+       CASE WHEN r.oid IS NULL THEN 'the role no longer exists'
+            WHEN t.oid IS NULL THEN 'the table no longer exists'
+            WHEN NOT pg_catalog.has_table_privilege(r.oid, t.oid, 'SELECT') THEN 'SELECT'
+            WHEN q.action OPERATOR(pg_catalog.=) 'removed'
+                 AND NOT pg_catalog.has_table_privilege(r.oid, t.oid, 'DELETE') THEN 'DELETE'
+            WHEN q.action OPERATOR(pg_catalog.=) 'removed'
+                 AND NOT pg_catalog.has_table_privilege(r.oid, t.oid, 'INSERT') THEN 'INSERT'
+            WHEN q.action OPERATOR(pg_catalog.<>) 'removed'
+                 AND NOT pg_catalog.has_table_privilege(r.oid, t.oid, 'UPDATE') THEN 'UPDATE'
+       END AS missing
+FROM )sql" +
+         quarantine + R"sql( q
+LEFT JOIN pg_catalog.pg_roles r ON r.rolname OPERATOR(pg_catalog.=) q.quarantined_by
+LEFT JOIN LATERAL (
+  SELECT c.oid FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  WHERE n.nspname OPERATOR(pg_catalog.=) q.table_schema::pg_catalog.name
+    AND c.relname OPERATOR(pg_catalog.=) q.table_relname::pg_catalog.name) t ON true
+WHERE q.batch OPERATOR(pg_catalog.=) $1 AND q.restored_at IS NULL
+ORDER BY q.id)sql";
+}
+
+std::string PostgresDialect::rows_hidden_sql() const {
+  return R"sql(
+SELECT pg_catalog.row_security_active(c.oid)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+WHERE n.nspname OPERATOR(pg_catalog.=) $1 AND c.relname OPERATOR(pg_catalog.=) $2)sql";
+}
+
 }  // namespace vigil
 
 #include "vigil/no_host_headers.hpp"

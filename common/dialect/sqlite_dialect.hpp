@@ -83,6 +83,7 @@ class SqliteDialect final : public Dialect {
   std::string advance_sequence_sql() const override;
   std::string reindex_sql(const TableRef& table, const std::string& index) const override;
   std::string insert_overriding_clause() const override;
+  std::string next_batch_sql(const std::string& quarantine) const override;
   std::vector<std::string> append_only_sql(const std::string& table) const override;
 };
 

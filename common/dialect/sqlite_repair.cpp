@@ -40,6 +40,11 @@ std::string SqliteDialect::insert_overriding_clause() const {
   return {};
 }
 
+// Writers are serialised by the write lock the repair holds: max + 1 cannot be taken twice.
+std::string SqliteDialect::next_batch_sql(const std::string& quarantine) const {
+  return "SELECT coalesce(max(batch), 0) + 1 FROM " + quarantine;
+}
+
 }  // namespace vigil
 
 #include "vigil/no_host_headers.hpp"

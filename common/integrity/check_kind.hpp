@@ -52,6 +52,19 @@ class CheckKind {
 // `type_class` may have (type_mismatch); empty: any.
 std::set<std::string> allowed_storage_classes(TypeClass type_class);
 
+// Row-level security (PostgreSQL): whether policies hide rows of `table` from the caller, so
+// that no check reading it can decide anything (a row a policy hides looks absent: valid
+// children look like orphans, duplicates and a column's maximum are missed).  Always false
+// where the engine has none.
+bool rows_hidden(Session& session, const TableRef& table);
+// The finding vigil_check() reports instead of checking: "row-level security hides rows of
+// <hidden> from the caller: ..." (`what`: which checks of the table this stops).
+std::string rows_hidden_detail(Session& session, const TableRef& hidden, const std::string& what);
+// `table` without the foreign keys whose parent's rows are hidden (fk_orphan cannot check
+// them); `hidden_parents` receives those parents, once each.
+Table without_hidden_parents(Session& session, const Table& table,
+                             std::vector<TableRef>& hidden_parents);
+
 // Every registered kind, in reporting order.
 const std::vector<std::unique_ptr<CheckKind>>& check_kinds();
 // The kind that serves `check_name`; throws kInvalidParameter naming the known checks.

@@ -31,8 +31,42 @@
 #include "schema/introspect.hpp"
 #include "stats/integrity_hook.hpp"
 #include "vigil/dialect.hpp"
+#include "vigil/error.hpp"
 
 namespace vigil::integrity {
+
+bool rows_hidden(Session& session, const TableRef& table) {
+  const std::string sql = session.dialect().rows_hidden_sql();
+  if (sql.empty()) return false;
+  auto cursor = session.catalog_query(sql, {Value::text(table.schema), Value::text(table.name)});
+  return cursor->next() && !cursor->get(0).is_null() && cursor->get(0).to_bool();
+}
+
+std::string rows_hidden_detail(Session& session, const TableRef& hidden, const std::string& what) {
+  return fmt::format(
+      "row-level security hides rows of {} from the caller: {} cannot be decided (run as a "
+      "role that bypasses row security: the table's owner, BYPASSRLS, or a superuser)",
+      session.dialect().display_name(hidden), what);
+}
+
+Table without_hidden_parents(Session& session, const Table& table,
+                             std::vector<TableRef>& hidden_parents) {
+  Table out = table;
+  out.foreign_keys.clear();
+  for (const auto& fk : table.foreign_keys) {
+    bool hidden = false;
+    for (const auto& h : hidden_parents) {
+      hidden = hidden || (h.schema == fk.parent.schema && h.name == fk.parent.name);
+    }
+    if (!hidden && rows_hidden(session, fk.parent)) {
+      hidden_parents.push_back(fk.parent);
+      hidden = true;
+    }
+    if (!hidden) out.foreign_keys.push_back(fk);
+  }
+  return out;
+}
+
 namespace {
 
 constexpr std::size_t kSamples = 10;
@@ -97,9 +131,24 @@ class CheckSource final : public RowSource {
     Probes planned;
     if (table_pos_ < tables_.size()) {
       const Table& table = tables_[table_pos_++];
+      // Row-level security: a check of rows the caller's policies filtered would report
+      // valid rows as orphans (or miss duplicates, a sequence's maximum, ...).  vigil says it
+      // cannot decide instead.
+      if (rows_hidden(session_, table.ref)) {
+        pending_.push_back(rows_hidden_finding(table.ref, table.ref, "every check of its rows"));
+        return true;
+      }
+      std::vector<TableRef> hidden_parents;
+      const Table checked = without_hidden_parents(session_, table, hidden_parents);
+      for (const auto& parent : hidden_parents) {
+        pending_.push_back(rows_hidden_finding(table.ref, parent,
+                                               "fk_orphan of " + display(table.ref) +
+                                                   " (its foreign keys into " + display(parent) +
+                                                   ")"));
+      }
       for (const auto& kind : check_kinds()) {
         session_.check_interrupts();
-        kind->plan(context_, table, planned);
+        kind->plan(context_, checked, planned);
       }
     } else if (all_tables_ && database_wide_ && !database_done_) {
       database_done_ = true;
@@ -158,6 +207,17 @@ class CheckSource final : public RowSource {
                           Value::text(detail), Value::integer(tally.violations),
                           Value::boolean(subject.repairable), tally.sample_keys()});
     }
+  }
+
+  Row rows_hidden_finding(const TableRef& table, const TableRef& hidden,
+                          const std::string& what) const {
+    return {Value::text("row_security"),
+            Value::text("warning"),
+            Value::text(display(table)),
+            Value::text(rows_hidden_detail(session_, hidden, what)),
+            Value::integer(0),
+            Value::boolean(false),
+            Value::json("[]")};
   }
 
   std::string display(const TableRef& ref) const {
@@ -254,8 +314,18 @@ void register_integrity_functions(std::vector<FunctionSpec>& out) {
       const integrity::CheckKind& kind = integrity::find_check_kind(check_name);
       const Table table = introspect_table(session, args.text(1));
       CheckContext context{session, args.has(2) && args.boolean(2), false, true};
+      // Rows a policy hides cannot be judged (integrity::rows_hidden): an error, not rows.
+      std::vector<TableRef> hidden;
+      const bool own_rows_hidden = integrity::rows_hidden(session, table.ref);
+      if (own_rows_hidden) hidden.push_back(table.ref);
+      const Table checked =
+          own_rows_hidden ? table : integrity::without_hidden_parents(session, table, hidden);
+      if (own_rows_hidden || (!hidden.empty() && check_name == "fk_orphan")) {
+        throw Error(ErrorCode::kInsufficientPrivilege,
+                    integrity::rows_hidden_detail(session, hidden[0], check_name));
+      }
       integrity::Probes probes;
-      kind.plan(context, table, probes);
+      kind.plan(context, checked, probes);
       return std::make_unique<integrity::CheckRowsSource>(session, check_name, std::move(probes));
     };
     out.push_back(std::move(f));

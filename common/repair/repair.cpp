@@ -31,7 +31,13 @@
 //       newest first, marks them restored and returns their number.  All or nothing: a row an
 //       engine constraint refuses fails the call with 23000 naming the row and the engine's
 //       message (which names the constraint); a value the column would store differently
-//       (SQLite affinity) fails it with 22000.
+//       (SQLite affinity) fails it with 22000.  A changed value written since the repair (neither
+//       NULL nor the safe cast the repair may have written) fails it with 55000 listing the keys;
+//       PostgreSQL: a row whose recorded quarantining role lacks, now, the privileges its
+//       repair and restore need fails it with 42501 (forged rows, docs/repair.md).
+// Batches: Dialect::next_batch_sql (PostgreSQL: a sequence), taken with the first row kept.
+// Changes of user tables run with the caller's names (CallerNames): their triggers are the
+// caller's code.  Rows hidden from the caller by row-level security are never judged.
 // Every row is copied to vigil_quarantine (row_data, row_data.hpp) before it is changed, in the
 // same transaction; a repair is one SAVEPOINT, so it is all-or-nothing in SQLite's autocommit
 // mode too.  Rows are streamed from the check's probes and handled one at a time: each is read
@@ -182,11 +188,6 @@ class Repairer {
     SubTransaction sub(session_);
     if (!d_.repair_lock_sql().empty()) session_.exec(d_.repair_lock_sql());
     quarantine_ = d_.own_table(session_, quarantine_table(), true);
-    if (!dry_) {
-      batch_ =
-          session_.scalar(fmt::format("SELECT coalesce(max(batch), 0) + 1 FROM {}", quarantine_))
-              .to_integer();
-    }
     schema_ = introspect_schema(session_);
     for (const auto& table : schema_.tables) repair_table(table);
     repair_physical();
@@ -213,8 +214,32 @@ class Repairer {
     outcomes_.push_back({action, name, n, detail});
   }
 
-  void repair_table(const Table& table) {
+  // Whether row-level security hides rows of `ref` from the caller (cached per call).
+  bool hidden(const TableRef& ref) {
+    const std::string name = d_.qualified(ref);
+    auto it = hidden_.find(name);
+    if (it == hidden_.end())
+      it = hidden_.emplace(name, integrity::rows_hidden(session_, ref)).first;
+    return it->second;
+  }
+
+  void repair_table(const Table& whole) {
     integrity::CheckContext context{session_, false, true, true};
+    // Rows hidden by row-level security cannot be judged: nothing of such a table is changed
+    // (integrity::rows_hidden), nor is an orphan whose parent's rows are hidden.
+    if (hidden(whole.ref)) {
+      add("refused", whole,
+          integrity::rows_hidden_detail(session_, whole.ref, "every check of its rows"));
+      return;
+    }
+    std::vector<TableRef> hidden_parents;
+    const Table table = integrity::without_hidden_parents(session_, whole, hidden_parents);
+    for (const auto& parent : hidden_parents) {
+      hidden_.emplace(d_.qualified(parent), true);
+      add("refused", table,
+          integrity::rows_hidden_detail(session_, parent,
+                                        "fk_orphan of " + d_.display_name(table.ref)));
+    }
     for (const auto& kind : integrity::check_kinds()) {
       session_.check_interrupts();
       const std::string_view name = kind->name();
@@ -505,9 +530,11 @@ class Repairer {
     }
     // Otherwise the row goes to the quarantine, unless rows still reference it.
     if (const std::string child = referenced_by(table, *row); !child.empty()) {
+      const bool unseen = child.back() == ',';  // referenced_by(): rows hidden from the caller
       add("refused", table,
           change.finding + " (rows of " + child +
-              " reference the row: repair or quarantine them first)");
+              (unseen ? " may reference the row: vigil cannot tell)"
+                      : " reference the row: repair or quarantine them first)"));
       return;
     }
     keep(table, address, *row, change.reason, "removed", "");
@@ -519,7 +546,10 @@ class Repairer {
     add("quarantine", table, change.finding);
   }
 
+  // A change of a user table runs with the caller's search_path (CallerNames): the table's
+  // triggers and rules are the caller's code, written for the caller's names.
   void expect_one(const std::string& sql, const Params& params) {
+    const CallerNames callers(session_);
     auto cursor = session_.query(sql, params);
     int n = 0;
     while (cursor->next()) ++n;
@@ -538,23 +568,44 @@ class Repairer {
       for (const auto& l : address.locators) names.push_back(l.name);
       key = Value::json(row_json(names, address.values));
     }
+    // The batch number is taken with the first row kept (a call that keeps none takes none).
+    if (!dry_ && batch_ == 0) {
+      batch_ = session_.scalar(d_.next_batch_sql(quarantine_)).to_integer();
+    }
+    Params params{Value::integer(batch_),
+                  Value::text(d_.display_name(table.ref)),
+                  key,
+                  Value::json(row_json(column_names(table), row)),
+                  Value::text(reason),
+                  Value::text(action),
+                  column.empty() ? Value::null() : Value::text(column)};
+    std::string source_names;
+    std::string source_values;
+    if (d_.quarantine_records_source()) {  // quarantined_by: its default, CURRENT_USER
+      source_names = ", table_schema, table_relname";
+      source_values = ", " + d_.param(8) + ", " + d_.param(9);
+      params.push_back(Value::text(table.ref.schema));
+      params.push_back(Value::text(table.ref.name));
+    }
     session_.exec(
         fmt::format("INSERT INTO {} (batch, table_name, row_key, row_data, reason, action, "
-                    "column_name) VALUES ({}, {}, {}, {}, {}, {}, {})",
-                    quarantine_, d_.param(1), d_.param(2), d_.param(3), d_.param(4), d_.param(5),
-                    d_.param(6), d_.param(7)),
-        {Value::integer(batch_), Value::text(d_.display_name(table.ref)), key,
-         Value::json(row_json(column_names(table), row)), Value::text(reason), Value::text(action),
-         column.empty() ? Value::null() : Value::text(column)});
+                    "column_name{}) VALUES ({}, {}, {}, {}, {}, {}, {}{})",
+                    quarantine_, source_names, d_.param(1), d_.param(2), d_.param(3), d_.param(4),
+                    d_.param(5), d_.param(6), d_.param(7), source_values),
+        params);
     ++kept_;
   }
 
   // "table (columns)" of the first foreign key with a row referencing `row`, or "".
+  // A child whose rows row-level security hides may reference it: its name, with why.
   std::string referenced_by(const Table& table, const Row& row) {
     for (const auto& child : schema_.tables) {
       for (const auto& fk : child.foreign_keys) {
         if (fk.parent.schema != table.ref.schema || fk.parent.name != table.ref.name) continue;
         if (fk.columns.size() != fk.parent_columns.size() || fk.columns.empty()) continue;
+        if (hidden(child.ref)) {
+          return d_.display_name(child.ref) + ", hidden from the caller by row-level security,";
+        }
         std::string where;
         Params params;
         bool null_key = false;
@@ -818,6 +869,7 @@ class Repairer {
   std::int64_t kept_ = 0;  // rows copied to the quarantine
   SchemaModel schema_;
   std::vector<Outcome> outcomes_;
+  std::map<std::string, bool> hidden_;  // rows_hidden() by qualified name
 };
 
 // --- restore ----------------------------------------------------------------------------------
@@ -852,20 +904,36 @@ class Restorer {
       throw Error(ErrorCode::kPrerequisiteState,
                   fmt::format("quarantine batch {} was already restored", batch_));
     }
+    refuse_unvouched(q);
     std::int64_t n = 0;
     {
+      const bool by_source = d_.quarantine_records_source();
       auto cursor = session_.query(
-          fmt::format("SELECT table_name, row_key, row_data, action, column_name FROM {} WHERE "
+          fmt::format("SELECT table_name, row_key, row_data, action, column_name{} FROM {} WHERE "
                       "batch = {} AND restored_at IS NULL ORDER BY id DESC",
-                      q, d_.param(1)),
+                      by_source ? ", table_schema, table_relname" : "", q, d_.param(1)),
           {Value::integer(batch_)});
       while (cursor->next()) {
         session_.check_interrupts();
         session_.wait_point(WaitPoint::kRestoreRow);
-        put_back(cursor->get(0).to_text(), cursor->get(1), cursor->get(2).to_text(),
+        std::optional<TableRef> source;
+        if (by_source) source = TableRef{cursor->get(5).to_text(), cursor->get(6).to_text()};
+        put_back(cursor->get(0).to_text(), source, cursor->get(1), cursor->get(2).to_text(),
                  cursor->get(3).to_text(), cursor->get(4).to_text());
         ++n;
       }
+    }
+    if (!conflicts_.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < conflicts_.size() && i < 10; ++i) {
+        list += (i > 0 ? "; " : "") + conflicts_[i];
+      }
+      if (conflicts_.size() > 10) list += fmt::format("; and {} more", conflicts_.size() - 10);
+      throw Error(ErrorCode::kPrerequisiteState,
+                  fmt::format("cannot restore batch {}: {} value{} changed since the repair: {}",
+                              batch_, conflicts_.size(), conflicts_.size() == 1 ? "" : "s", list),
+                  "Nothing was restored.  A restore puts back only what is still as the repair "
+                  "left it; set those values as they should be, or mark their rows restored.");
     }
     session_.exec(fmt::format("UPDATE {} SET restored_at = CURRENT_TIMESTAMP WHERE batch = {} "
                               "AND restored_at IS NULL",
@@ -876,15 +944,78 @@ class Restorer {
   }
 
  private:
-  const Table& table_named(const std::string& name) {
-    auto it = tables_.find(name);
-    if (it == tables_.end()) it = tables_.emplace(name, introspect_table(session_, name)).first;
-    return it->second;
+  // The table of a quarantined row: by schema and name where the quarantine records them
+  // (never through the restorer's search_path), else by its display name.
+  const Table& table_named(const std::string& name, const std::optional<TableRef>& source) {
+    const std::string key = source ? d_.qualified(*source) : name;
+    auto it = tables_.find(key);
+    if (it != tables_.end()) return it->second;
+    if (!source) return tables_.emplace(key, introspect_table(session_, name)).first->second;
+    std::optional<Table> found = introspect_table_at(session_, *source);
+    if (!found) {
+      throw Error(
+          ErrorCode::kUndefinedTable,
+          fmt::format("cannot restore batch {}: table \"{}\" does not exist", batch_, name));
+    }
+    return tables_.emplace(key, std::move(*found)).first->second;
   }
 
-  void put_back(const std::string& table_name, const Value& row_key, const std::string& row_data,
-                const std::string& action, const std::string& column) {
-    const Table& table = table_named(table_name);
+  // A forged row (issue #16): whoever may INSERT into the quarantine could add rows to any
+  // batch.  Each row is put back only if the role recorded as having quarantined it holds,
+  // now, the privileges the repair and the restore of that row need (a superuser holds all);
+  // otherwise the whole restore fails, naming the rows.
+  void refuse_unvouched(const std::string& q) {
+    const std::string sql = d_.unvouched_rows_sql(q);
+    if (sql.empty()) return;
+    std::vector<std::string> rows;
+    auto cursor = session_.query(sql, {Value::integer(batch_)});
+    while (cursor->next()) {
+      if (cursor->get(4).is_null()) continue;
+      const std::string missing = cursor->get(4).to_text();
+      rows.push_back(fmt::format(
+          "row {} (id {}) of table \"{}\", quarantined by {}: {}",
+          cursor->get(2).is_null() ? "(no key)" : cursor->get(2).to_text(),
+          cursor->get(0).to_integer(), cursor->get(1).to_text(), cursor->get(3).to_text(),
+          missing.find(' ') == std::string::npos ? "that role has no " + missing + " privilege"
+                                                 : missing));
+    }
+    cursor.reset();
+    if (rows.empty()) return;
+    std::string list;
+    for (std::size_t i = 0; i < rows.size() && i < 10; ++i) list += (i > 0 ? "; " : "") + rows[i];
+    if (rows.size() > 10) list += fmt::format("; and {} more", rows.size() - 10);
+    throw Error(ErrorCode::kInsufficientPrivilege,
+                fmt::format("cannot restore batch {}: {} row{} not vouched for by the role that "
+                            "quarantined {}: {}",
+                            batch_, rows.size(), rows.size() == 1 ? " is" : "s are",
+                            rows.size() == 1 ? "it" : "them", list),
+                "Nothing was restored.  A restore puts back only rows the role that quarantined "
+                "them could have removed and put back itself; delete forged rows from "
+                "vigil_quarantine (as its owner) after reviewing them.");
+  }
+
+  // Whether the value of a `changed` row is still as the repair left it: the repair wrote
+  // either the safe cast of the quarantined value or NULL (repair_row()).
+  bool as_repaired(const Column& column, const Value& quarantined, const Value& now) const {
+    if (now.is_null()) return true;
+    const std::optional<Value> cast = safe_cast(quarantined, column);
+    if (!cast) return false;
+    if (encoded(now) == encoded(*cast)) return true;
+    // A REAL column reads an integral cast back as a real (SQLite affinity).
+    auto number = [](const Value& x) -> std::optional<double> {
+      if (x.kind() == ValueKind::kReal) return x.as_real();
+      if (x.kind() == ValueKind::kInteger) return static_cast<double>(x.to_integer());
+      return std::nullopt;
+    };
+    const auto a = number(now);
+    const auto b = number(*cast);
+    return a && b && *a == *b;
+  }
+
+  void put_back(const std::string& table_name, const std::optional<TableRef>& source,
+                const Value& row_key, const std::string& row_data, const std::string& action,
+                const std::string& column) {
+    const Table& table = table_named(table_name, source);
     const JsonNode data = parse_json(row_data);
     const std::string key_text = row_key.is_null() ? "(no key)" : row_key.to_text();
     std::vector<const Column*> columns;
@@ -971,6 +1102,21 @@ class Restorer {
                     fmt::format("cannot restore batch {}: row {} of table \"{}\" cannot be found",
                                 batch_, key_text, table_name));
       }
+      // The value now, the row locked: a value written since the repair is not overwritten.
+      {
+        auto now = session_.query(
+            fmt::format("SELECT {}, {} FROM {} WHERE {}{}", d_.quote_identifier(c->name), values,
+                        d_.table_source(table.ref, table.kind), where, d_.lock_row_suffix()),
+            params);
+        if (now->next()) {
+          const Value current = now->get(0);
+          if (!as_repaired(*c, value_from_json(*v), current)) {
+            conflicts_.push_back(fmt::format("row {} of table \"{}\" column \"{}\" holds {}",
+                                             key_text, table_name, c->name, encoded(current)));
+            return;
+          }
+        }
+      }
       sql = fmt::format("UPDATE {} SET {} = {} WHERE {} RETURNING {}",
                         d_.table_source(table.ref, table.kind), d_.quote_identifier(c->name),
                         values, where, returning);
@@ -978,6 +1124,7 @@ class Restorer {
     Row address;
     int rows = 0;
     try {
+      const CallerNames callers(session_);  // the table's triggers are the caller's code
       auto cursor = session_.query(sql, params);
       while (cursor->next()) {
         ++rows;
@@ -1041,6 +1188,7 @@ class Restorer {
   const Dialect& d_;
   std::int64_t batch_;
   std::map<std::string, Table> tables_;
+  std::vector<std::string> conflicts_;  // changed values written since the repair
 };
 
 }  // namespace

@@ -223,6 +223,23 @@ class Dialect {
   // Written after INSERT INTO t (columns) so that stored values of identity columns are taken
   // as given ("OVERRIDING SYSTEM VALUE"); "" where the engine always takes them.
   virtual std::string insert_overriding_clause() const = 0;
+  // One row, one column: a batch number no other call has been given, `quarantine` being
+  // own_table()'s name of vigil_quarantine.  PostgreSQL: nextval() of its batch sequence
+  // (unique across concurrent transactions, whatever their snapshots); SQLite: max + 1, under
+  // the write lock.
+  virtual std::string next_batch_sql(const std::string& quarantine) const = 0;
+  // Whether vigil_quarantine records the source table by schema and name (table_schema,
+  // table_relname) and the role that quarantined each row (quarantined_by), and restores by
+  // them (PostgreSQL); false where table_name alone names it and there are no roles (SQLite).
+  virtual bool quarantine_records_source() const { return false; }
+  // params: batch.  The rows of the batch, not yet restored, that vigil_restore must not put
+  // back because the role recorded as having quarantined them could not have (now) done what
+  // the restore would do: id, table_name, row_key text, quarantined_by, the missing privilege.
+  // "" where there are no roles.
+  virtual std::string unvouched_rows_sql(const std::string& /*quarantine*/) const { return {}; }
+  // params: schema, table.  One row, one flag: whether row-level security hides rows of the
+  // table from the caller (PostgreSQL row_security_active); "" where there is none.
+  virtual std::string rows_hidden_sql() const { return {}; }
 
   // --- statistics, health and monitoring (common/stats/) ---------------------------------
   // "PostgreSQL" / "SQLite", for messages.
