@@ -17,6 +17,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
