@@ -32,7 +32,7 @@ SELECT * FROM vigil_check('detections');
 SELECT * FROM vigil_check_rows('rule:confidence_range', 'detections') ORDER BY row_key->>'id';
 SELECT * FROM vigil_check_rows('rule:inside_frame', 'detections');
 SELECT * FROM vigil_check_rows('rule:non_negative', 'x"; DROP TABLE t;--') ORDER BY 1::text;
--- a rule of another table gives no rows here; an unknown rule no rows either
+-- a rule of another table, and an unknown rule, are errors (42704), not an empty answer
 SELECT count(*) FROM vigil_check_rows('rule:non_negative', 'detections');
 SELECT count(*) FROM vigil_check_rows('rule:nope', 'detections');
 

@@ -47,6 +47,7 @@ class SqliteSession final : public Session, public DatabaseFiles {
   void copy_main_to(const std::string& path) override;
   std::unique_ptr<Session> open(const std::string& path, bool writable) override;
   bool can_begin_transaction() const override { return sqlite3_get_autocommit(db_) != 0; }
+  bool reading_only() const override { return sqlite3_txn_state(db_, nullptr) == SQLITE_TXN_READ; }
   std::string syntax_error(std::string_view statement) override;
   std::optional<std::vector<TableRef>> schema_changes() override;
 

@@ -297,6 +297,24 @@ JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amch
         "physical check (verify_heapam, bt_index_check)";
     return plan;
   }
+  // amcheck's functions are revoked from PUBLIC: a role that may not execute them gets the
+  // same info row as a database without amcheck, not a permission error (issue #16).
+  const Value usable = session.scalar(R"sql(
+SELECT pg_catalog.bool_and(pg_catalog.has_function_privilege(p.oid, 'EXECUTE'))
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+ AND d.objid = p.oid AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+ AND d.deptype = 'e'
+JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'amcheck'
+WHERE p.proname IN ('verify_heapam', 'bt_index_check'))sql");
+  if (usable.is_null() || !usable.to_bool()) {
+    plan.available = false;
+    plan.unavailable_detail =
+        "amcheck is installed, but the current role may not execute verify_heapam and "
+        "bt_index_check (they are revoked from PUBLIC): run the check as a superuser, or GRANT "
+        "EXECUTE on them, to enable the physical check";
+    return plan;
+  }
   const std::string amcheck = quote_identifier(schema.to_text());
   static const char* const kTargets = R"sql(
 WITH rel AS (

@@ -119,7 +119,7 @@ bool PostgresDialect::check_scheduler(Session& session) const {
   auto cursor = session.query(R"sql(
 SELECT (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_cron'),
        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_available_extensions WHERE name = 'pg_cron'),
-       pg_catalog.current_setting('cron.database_name', true),
+       (SELECT setting FROM pg_catalog.pg_settings WHERE name = 'cron.database_name'),
        pg_catalog.current_database())sql");
   cursor->next();
   const Value version = cursor->get(0);

@@ -17,7 +17,8 @@
 //       of the primary key ({"rowid": n} / {"ctid": "(0,1)"} where there is none, or where a
 //       key value is NULL), NULL for problems that are not about one row.  The sum of
 //       violations of a check on a table in vigil_check() is the number of its rows here.
-// Errors: an unknown check_name → 22023; NULL check_name or table_name → 22004; a table that
+// Errors: an unknown check_name → 22023; 'rule:<name>' where no rule <name> is defined on the
+// table → 42704; NULL check_name or table_name → 22004; a table that
 // does not exist → 42P01; a view → 42809; the physical rows where the engine's checker is not
 // installed → 55000.  Findings about data are never errors.
 #include "vigil/functions.hpp"
@@ -326,6 +327,20 @@ void register_integrity_functions(std::vector<FunctionSpec>& out) {
       }
       integrity::Probes probes;
       kind.plan(context, checked, probes);
+      // A rule is named by the caller: one that does not apply to the table is an error, not
+      // an empty answer that would read as "no offending row" (issue #16).
+      if (check_name.rfind("rule:", 0) == 0) {
+        bool found = false;
+        for (const auto& probe : probes) {
+          for (const auto& subject : probe->subjects()) found |= subject.check_name == check_name;
+        }
+        if (!found) {
+          throw Error(ErrorCode::kUndefinedObject,
+                      fmt::format("no rule \"{}\" is defined on table \"{}\"", check_name.substr(5),
+                                  session.dialect().display_name(table.ref)),
+                      "vigil_rule_add defines rules; SELECT * FROM vigil_rules lists them.");
+        }
+      }
       return std::make_unique<integrity::CheckRowsSource>(session, check_name, std::move(probes));
     };
     out.push_back(std::move(f));

@@ -42,6 +42,7 @@
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
 #include "vigil/system_fault.hpp"
+#include "vigil/write_call.hpp"
 
 namespace vigil::migrate {
 namespace {
@@ -174,8 +175,9 @@ class ForeignKeyCheck {
 // busy lock becomes one clear error, the same in both engines.
 class LockedCall {
  public:
-  explicit LockedCall(Session& session) : session_(session) {
+  LockedCall(Session& session, const char* what) : session_(session) {
     const Dialect& d = session.dialect();
+    const bool reading = session.reading_only();
     try {
       if (session.can_begin_transaction() && !d.begin_write_sql().empty()) {
         session.exec(d.begin_write_sql());
@@ -195,6 +197,11 @@ class LockedCall {
       try {
         end(false);
       } catch (...) {  // NOLINT(bugprone-empty-catch): the first error is the one to report
+      }
+      if ((state == "55P03" || state == "40P01") && !d.begin_write_sql().empty()) {
+        // The migration lock is the database's write lock (SQLite): any writer holds it, an
+        // application as well as another migrator.
+        throw WriteCall::busy_error(what, reading || session.reading_only());
       }
       if (state == "55P03" || state == "40P01") {
         throw Error(ErrorCode::kLockNotAvailable,
@@ -243,11 +250,18 @@ class LockedCall {
   std::optional<Ledger> ledger_;
 };
 
-std::vector<std::size_t> order_of(const std::vector<MigrationRow>& rows) {
+// The splitter as every call uses it: the statement limit, and a cancel observed.
+SplitOptions split_options(Session& session) {
+  SplitOptions options;
+  options.check_interrupts = [&session] { session.check_interrupts(); };
+  return options;
+}
+
+std::vector<std::size_t> order_of(Session& session, const std::vector<MigrationRow>& rows) {
   std::vector<PlanNode> nodes;
   nodes.reserve(rows.size());
   for (const auto& r : rows) nodes.push_back({r.version, r.options.requires_versions});
-  return plan_order(nodes);
+  return plan_order(nodes, [&session] { session.check_interrupts(); });
 }
 
 bool is_retryable(const std::string& state) {
@@ -286,7 +300,8 @@ class StepRunner {
     const bool up = direction == Direction::kUp;
     const MigrationDefinition def = definition(row.version, up);
     const std::string& text = up ? def.up_sql : *def.down_sql;
-    const std::vector<SqlStatement> statements = split_statements(text, up ? "up_sql" : "down_sql");
+    const std::vector<SqlStatement> statements =
+        split_statements(text, up ? "up_sql" : "down_sql", split_options(session_));
     // A step that names anything of vigil's (its tables, its functions) sees the ledger as the
     // steps before it left it.
     if (!records_.empty()) {
@@ -467,9 +482,10 @@ std::string manual_detail(const MigrationRow& r) {
 
 // The migrations a run applies: not applied, in order, up to `target` (and what those
 // require, wherever it sorts).
-std::vector<const MigrationRow*> pending_in_order(const std::vector<MigrationRow>& rows,
+std::vector<const MigrationRow*> pending_in_order(Session& session,
+                                                  const std::vector<MigrationRow>& rows,
                                                   const std::optional<std::string>& target) {
-  const std::vector<std::size_t> order = order_of(rows);
+  const std::vector<std::size_t> order = order_of(session, rows);
   std::map<std::string, const MigrationRow*, std::less<>> by_version;
   for (const auto& r : rows) by_version.emplace(r.version, &r);
   std::set<std::string> wanted;
@@ -521,13 +537,20 @@ MigrationDefinition make_definition(Session& session, const std::string& version
   // Every statement: transaction control refused, engine syntax checked, manual detected.
   std::optional<std::string> manual_reason;
   auto check = [&](const std::string& text, const char* what) {
-    auto statements = split_statements(text, what);
+    if (text.size() > kMaxMigrationTextBytes) {
+      throw Error(ErrorCode::kProgramLimitExceeded,
+                  fmt::format("{} of migration {} is {} bytes long; the limit is {} bytes", what,
+                              version, text.size(), kMaxMigrationTextBytes),
+                  "Split the work into several migrations.");
+    }
+    auto statements = split_statements(text, what, split_options(session));
     if (statements.empty()) {
       throw Error(ErrorCode::kInvalidParameter,
                   fmt::format("{} contains no SQL statement{}", what,
                               std::string_view(what) == "down_sql" ? " (pass NULL for none)" : ""));
     }
     for (std::size_t i = 0; i < statements.size(); ++i) {
+      session.check_interrupts();
       const SqlStatement& s = statements[i];
       const Classification c = classify_statement(s.text);
       if (c.kind == StatementKind::kTransactionControl) {
@@ -576,17 +599,39 @@ bool same_definition(const MigrationDefinition& a, const MigrationDefinition& b)
 }
 
 // Registers `d` (the ledger is locked); "added", "updated" or "unchanged".
-std::string register_definition(const Ledger& ledger, const MigrationDefinition& d) {
+// The registered versions by their number (version_number_key), so that a run of registrations
+// (an import) finds a version equivalent to a new one without reading the ledger each time.
+using VersionsByNumber = std::map<std::string, std::string>;
+
+VersionsByNumber versions_by_number(Session& session, const Ledger& ledger) {
+  VersionsByNumber out;
+  for (auto& v : ledger.versions()) {
+    session.check_interrupts();
+    std::string key = version_number_key(v);
+    out.emplace(std::move(key), std::move(v));
+  }
+  return out;
+}
+
+// `known`: the registered versions, kept up to date here; when null, read from the ledger.
+std::string register_definition(Session& session, const Ledger& ledger,
+                                const MigrationDefinition& d, VersionsByNumber* known = nullptr) {
   const auto existing = ledger.definition(d.version);
   if (!existing) {
-    for (const auto& v : ledger.versions()) {
-      if (equivalent_versions(v, d.version)) {
-        throw Error(ErrorCode::kDuplicateObject,
-                    fmt::format("version \"{}\" is the same number as registered version \"{}\"",
-                                d.version, v));
-      }
+    VersionsByNumber read;
+    if (known == nullptr) {
+      read = versions_by_number(session, ledger);
+      known = &read;
+    }
+    const std::string key = version_number_key(d.version);
+    const auto same = known->find(key);
+    if (same != known->end()) {
+      throw Error(ErrorCode::kDuplicateObject,
+                  fmt::format("version \"{}\" is the same number as registered version \"{}\"",
+                              d.version, same->second));
     }
     ledger.insert(d, now_iso());
+    known->emplace(key, d.version);
     return "added";
   }
   if (same_definition(*existing, d)) return "unchanged";
@@ -607,8 +652,8 @@ std::string register_definition(const Ledger& ledger, const MigrationDefinition&
 }
 
 // After registering: every requirement known, no cycle.
-void validate_requirements(const Ledger& ledger) {
-  order_of(ledger.rows());
+void validate_requirements(Session& session, const Ledger& ledger) {
+  order_of(session, ledger.rows());
 }
 
 std::string display_state(const MigrationRow& r) {
@@ -625,7 +670,7 @@ std::string add_migration(Session& session, const std::string& version, const st
   if (options_json) options = parse_options(*options_json);
   const MigrationDefinition d =
       make_definition(session, version, name, up_sql, down_sql, std::move(options));
-  LockedCall call(session);
+  LockedCall call(session, "vigil_migration_add");
   const Ledger& ledger = call.ledger();
   for (const auto& r : d.options.requires_versions) {
     if (!ledger.row(r)) {
@@ -634,9 +679,10 @@ std::string add_migration(Session& session, const std::string& version, const st
           fmt::format("migration {} requires version \"{}\", which is not registered", version, r));
     }
   }
-  std::string result = register_definition(ledger, d);
+  std::string result = register_definition(session, ledger, d);
   // A new migration cannot close a cycle (nothing requires it yet); a changed one can.
-  if (result == "updated" && !d.options.requires_versions.empty()) validate_requirements(ledger);
+  if (result == "updated" && !d.options.requires_versions.empty())
+    validate_requirements(session, ledger);
   call.commit();
   return result;
 }
@@ -648,10 +694,10 @@ std::vector<StepResult> migrate(Session& session, const std::optional<std::strin
     throw Error(ErrorCode::kInvalidParameter, "steps must be at least 1 (NULL for all)");
   }
   ForeignKeysOff fk_off(session);
-  LockedCall call(session);
+  LockedCall call(session, "vigil_migrate");
   const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
-  const std::vector<const MigrationRow*> todo = pending_in_order(rows, target);
+  const std::vector<const MigrationRow*> todo = pending_in_order(session, rows, target);
   std::vector<StepResult> results;
   if (!todo.empty()) {
     StepRunner runner(session, ledger);
@@ -675,7 +721,7 @@ std::vector<StepResult> migrate(Session& session, const std::optional<std::strin
 std::vector<StepResult> rollback(Session& session, const std::string& target) {
   validate_version(target, "target_version");
   ForeignKeysOff fk_off(session);
-  LockedCall call(session);
+  LockedCall call(session, "vigil_rollback");
   const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
   std::vector<const MigrationRow*> todo;
@@ -697,7 +743,7 @@ std::vector<StepResult> rollback(Session& session, const std::string& target) {
                   "version.");
     }
     const auto def = ledger.definition(r->version);
-    for (const auto& s : split_statements(*def->down_sql, "down_sql")) {
+    for (const auto& s : split_statements(*def->down_sql, "down_sql", split_options(session))) {
       const Classification c = classify_statement(s.text);
       if (c.kind == StatementKind::kNonTransactional) {
         throw Error(ErrorCode::kPrerequisiteState,
@@ -733,10 +779,10 @@ std::vector<StepResult> rollback(Session& session, const std::string& target) {
 
 std::int64_t baseline(Session& session, const std::string& version) {
   validate_version(version, "version");
-  LockedCall call(session);
+  LockedCall call(session, "vigil_migration_baseline");
   const Ledger& ledger = call.ledger();
   const std::vector<MigrationRow> rows = ledger.rows();
-  const std::vector<std::size_t> order = order_of(rows);
+  const std::vector<std::size_t> order = order_of(session, rows);
   std::set<std::string> marking;
   bool any_at_or_below = false;
   for (const auto& r : rows) {
@@ -783,7 +829,7 @@ std::int64_t baseline(Session& session, const std::string& version) {
 
 std::int64_t mark_applied(Session& session, const std::string& version) {
   validate_version(version, "version");
-  LockedCall call(session);
+  LockedCall call(session, "vigil_migration_mark_applied");
   const Ledger& ledger = call.ledger();
   const auto row = ledger.row(version);
   if (!row) {
@@ -821,8 +867,11 @@ std::vector<StatusRow> status(Session& session) {
   std::vector<MigrationRow> rows = ledger->rows();
   std::vector<std::size_t> order;
   try {
-    order = order_of(rows);
-  } catch (const Error&) {  // a ledger edited by hand: show it in version order
+    order = order_of(session, rows);
+  } catch (const Error& e) {  // a ledger edited by hand: show it in version order
+    if (e.code() != ErrorCode::kInvalidParameter && e.code() != ErrorCode::kUndefinedObject) {
+      throw;  // a cancel, out of memory
+    }
     order.resize(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -890,7 +939,7 @@ std::string export_migrations(Session& session) {
     const std::vector<MigrationRow> rows = ledger->rows();
     std::map<std::string, MigrationDefinition> defs;
     for (auto& d : ledger->definitions()) defs.emplace(d.version, std::move(d));
-    for (std::size_t i : order_of(rows)) {
+    for (std::size_t i : order_of(session, rows)) {
       const MigrationDefinition& d = defs.at(rows[i].version);
       nlohmann::ordered_json m = nlohmann::ordered_json::object();
       m["version"] = d.version;
@@ -914,6 +963,12 @@ std::string export_migrations(Session& session) {
 }
 
 std::int64_t import_migrations(Session& session, const std::string& text) {
+  if (text.size() > kMaxImportBytes) {
+    throw Error(ErrorCode::kProgramLimitExceeded,
+                fmt::format("the import is {} bytes long; the limit is {} bytes", text.size(),
+                            kMaxImportBytes),
+                "Import the migrations in several parts.");
+  }
   json in = parse_json_input(text, "the import");
   auto bad = [](const std::string& what) {
     return Error(ErrorCode::kInvalidParameter,
@@ -935,9 +990,16 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
   if (!in.contains("migrations") || !in["migrations"].is_array()) {
     throw bad("\"migrations\" must be an array");
   }
+  if (in["migrations"].size() > kMaxImportMigrations) {
+    throw Error(ErrorCode::kProgramLimitExceeded,
+                fmt::format("the import has {} migrations; the limit is {}",
+                            in["migrations"].size(), kMaxImportMigrations),
+                "Import the migrations in several parts.");
+  }
   std::vector<MigrationDefinition> defs;
   std::set<std::string> seen;
   for (const auto& m : in["migrations"]) {
+    session.check_interrupts();
     auto text_field = [&](const char* key) -> std::string {
       if (!m.is_object() || !m.contains(key) || !m[key].is_string()) {
         throw bad(fmt::format("every migration needs a text \"{}\"", key));
@@ -971,13 +1033,15 @@ std::int64_t import_migrations(Session& session, const std::string& text) {
     defs.push_back(std::move(d));
   }
   release_json(in);
-  LockedCall call(session);
+  LockedCall call(session, "vigil_migrations_import");
   const Ledger& ledger = call.ledger();
   std::int64_t changed = 0;
+  VersionsByNumber known = versions_by_number(session, ledger);
   for (const auto& d : defs) {
-    if (register_definition(ledger, d) != "unchanged") ++changed;
+    session.check_interrupts();
+    if (register_definition(session, ledger, d, &known) != "unchanged") ++changed;
   }
-  validate_requirements(ledger);
+  validate_requirements(session, ledger);
   call.commit();
   return changed;
 }

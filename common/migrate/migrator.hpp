@@ -41,6 +41,13 @@ struct StatusRow {
   std::optional<std::string> manual_sql;
 };
 
+// Size limits (docs/migrations.md, "Limits"): above them a call fails with
+// kProgramLimitExceeded (54000 / SQLITE_TOOBIG) and changes nothing.  The statements of one
+// up_sql or down_sql are limited by the splitter (kMaxStatementsPerMigration).
+inline constexpr std::size_t kMaxMigrationTextBytes = 64U << 20U;  // one up_sql or down_sql
+inline constexpr std::size_t kMaxImportBytes = 256U << 20U;        // vigil_migrations_import
+inline constexpr std::size_t kMaxImportMigrations = 100000;        // migrations in one import
+
 // Defaults of the per-migration options where the engine has a lock timeout.
 inline constexpr std::int64_t kDefaultLockTimeoutMs = 10000;
 inline constexpr std::int64_t kDefaultRetries = 3;

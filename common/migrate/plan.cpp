@@ -1,12 +1,13 @@
 // common/migrate/plan.cpp: the order of migrations (plan.hpp).  Migrations are taken in
 // version order; each one's unplaced requirements are placed just before it (depth first, in
 // version order), so a migration that requires a later version pulls that one forward and
-// everything else keeps its place.
+// everything else keeps its place.  Iterative, linear in nodes + requirements (plus the sorts).
 #include "migrate/plan.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "migrate/version.hpp"
@@ -17,7 +18,8 @@ namespace {
 
 class Planner {
  public:
-  explicit Planner(const std::vector<PlanNode>& nodes) : nodes_(nodes), mark_(nodes.size(), 0) {
+  Planner(const std::vector<PlanNode>& nodes, const std::function<void()>& check)
+      : nodes_(nodes), check_(check), mark_(nodes.size(), 0) {
     for (std::size_t i = 0; i < nodes.size(); ++i) index_.emplace(nodes[i].version, i);
   }
 
@@ -36,18 +38,41 @@ class Planner {
     });
   }
 
-  void visit(std::size_t i) {
-    if (mark_[i] == kDone) return;
-    if (mark_[i] == kVisiting) {
-      std::string cycle;
-      const auto from = std::find(path_.begin(), path_.end(), i);
-      for (auto it = from; it != path_.end(); ++it) cycle += nodes_[*it].version + " -> ";
-      throw Error(ErrorCode::kInvalidParameter,
-                  fmt::format("the requirements of the migrations form a cycle: {}{}", cycle,
-                              nodes_[i].version));
+  // Depth first without recursion: a chain of `requires` as long as the ledger (a 100,000-long
+  // chain was a stack overflow, issue #16) takes heap, not stack.  Each frame is a node being
+  // visited and the next of its sorted requirements to visit.
+  void visit(std::size_t start) {
+    if (mark_[start] == kDone) return;
+    struct Frame {
+      std::size_t node;
+      std::vector<std::size_t> requirements;
+      std::size_t next = 0;
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](std::size_t i) {
+      if (check_) check_();
+      mark_[i] = kVisiting;
+      path_.push_back(i);
+      stack.push_back({i, requirements_of(i)});
+    };
+    enter(start);
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next == f.requirements.size()) {
+        path_.pop_back();
+        mark_[f.node] = kDone;
+        order_.push_back(f.node);
+        stack.pop_back();
+        continue;
+      }
+      const std::size_t r = f.requirements[f.next++];
+      if (mark_[r] == kDone) continue;
+      if (mark_[r] == kVisiting) fail_cycle(r);
+      enter(r);  // invalidates f
     }
-    mark_[i] = kVisiting;
-    path_.push_back(i);
+  }
+
+  std::vector<std::size_t> requirements_of(std::size_t i) const {
     std::vector<std::size_t> requirements;
     for (const auto& r : nodes_[i].requires_versions) {
       const auto it = index_.find(r);
@@ -59,15 +84,32 @@ class Planner {
       requirements.push_back(it->second);
     }
     sort_by_version(requirements);
-    for (std::size_t r : requirements) visit(r);
-    path_.pop_back();
-    mark_[i] = kDone;
-    order_.push_back(i);
+    return requirements;
+  }
+
+  [[noreturn]] void fail_cycle(std::size_t i) const {
+    // At most kCycleShown versions of a long cycle are named: the message stays readable.
+    constexpr std::size_t kCycleShown = 20;
+    const auto from = std::find(path_.begin(), path_.end(), i);
+    const auto length = static_cast<std::size_t>(path_.end() - from);
+    std::string cycle;
+    std::size_t shown = 0;
+    for (auto it = from; it != path_.end(); ++it, ++shown) {
+      if (shown == kCycleShown) {
+        cycle += fmt::format("... ({} more) -> ", length - shown);
+        break;
+      }
+      cycle += nodes_[*it].version + " -> ";
+    }
+    throw Error(ErrorCode::kInvalidParameter,
+                fmt::format("the requirements of the migrations form a cycle: {}{}", cycle,
+                            nodes_[i].version));
   }
 
   static constexpr int kVisiting = 1;
   static constexpr int kDone = 2;
   const std::vector<PlanNode>& nodes_;
+  const std::function<void()>& check_;
   std::map<std::string, std::size_t, std::less<>> index_;
   std::vector<int> mark_;
   std::vector<std::size_t> path_;
@@ -76,8 +118,9 @@ class Planner {
 
 }  // namespace
 
-std::vector<std::size_t> plan_order(const std::vector<PlanNode>& nodes) {
-  return Planner(nodes).run();
+std::vector<std::size_t> plan_order(const std::vector<PlanNode>& nodes,
+                                    const std::function<void()>& check_interrupts) {
+  return Planner(nodes, check_interrupts).run();
 }
 
 }  // namespace vigil::migrate

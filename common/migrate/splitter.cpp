@@ -54,10 +54,33 @@ std::string shown(std::string_view text) {
   return out;
 }
 
-int line_of(std::string_view text, std::size_t offset) {
-  return 1 + static_cast<int>(std::count(text.begin(),
-                                         text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
+// Line numbers of offsets that only move forward, counted incrementally: the newlines of the
+// text are counted once in all (counting from the start for every statement made a split of
+// 5 million statements quadratic, issue #16).  An offset behind the last one asked (only the
+// error of a statement's start) is counted from the start, once.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view text) : text_(text) {}
+  int at(std::size_t offset) {
+    if (offset < pos_) {
+      pos_ = 0;
+      line_ = 1;
+    }
+    counted_ += offset - pos_;
+    line_ +=
+        static_cast<int>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(pos_),
+                                    text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    pos_ = offset;
+    return line_;
+  }
+  std::size_t bytes_counted() const { return counted_; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  std::size_t counted_ = 0;
+};
 
 // Whether a quoted run opening at `open` in `text` is closed exactly at the end of `text`.
 bool quoted_closed(std::string_view text, std::size_t open, char close, bool backslash) {
@@ -119,22 +142,49 @@ std::string unterminated(const Token& t) {
   }
 }
 
+// One pass over the tokens, one at a time (sql::TokenStream), keeping of the current statement
+// only what the decisions need (its first token, its last two, whether it has TRIGGER): memory
+// is the statements found, time linear in the text.
 class Splitter {
  public:
-  Splitter(std::string_view sql, std::string_view what) : sql_(sql), what_(what) {}
+  Splitter(std::string_view sql, std::string_view what, const SplitOptions& options)
+      : sql_(sql), what_(what), options_(options), lines_(sql) {}
+  ~Splitter() {
+    if (options_.line_bytes_scanned != nullptr)
+      *options_.line_bytes_scanned = lines_.bytes_counted();
+  }
+  Splitter(const Splitter&) = delete;
+  Splitter& operator=(const Splitter&) = delete;
 
   std::vector<SqlStatement> run() {
-    const std::vector<Token> tokens = sql::tokenize(sql_);
-    if (!tokens.empty()) {
-      const std::string problem = unterminated(tokens.back());
-      if (!problem.empty()) {
-        fail(tokens.back().offset, fmt::format("unterminated {}", problem));
+    // First pass: only the last token can be unterminated (the lexer runs one to the end of
+    // the input), and that error comes before any other.
+    std::size_t seen = 0;
+    {
+      sql::TokenStream stream(sql_);
+      Token t;
+      Token last_token;
+      bool any = false;
+      while (stream.next(t)) {
+        if (options_.check_interrupts && (++seen & 0xFFFU) == 0) options_.check_interrupts();
+        last_token = t;
+        any = true;
+      }
+      if (any) {
+        const std::string problem = unterminated(last_token);
+        if (!problem.empty()) fail(last_token.offset, fmt::format("unterminated {}", problem));
       }
     }
-    for (std::size_t k = 0; k < tokens.size(); ++k) {
-      const Token& t = tokens[k];
+    sql::TokenStream stream(sql_);
+    Token t;
+    while (stream.next(t)) {
+      if (options_.check_interrupts && (++seen & 0xFFFU) == 0) options_.check_interrupts();
       if (t.kind == TokenKind::kComment) continue;
-      if (current_.empty() && t.is_punct(';')) continue;  // an empty statement
+      if (atomic_pending_) {  // the first significant token after CREATE ... BEGIN
+        atomic_pending_ = false;
+        if (t.is_word("ATOMIC")) in_block_ = true;
+      }
+      if (size_ == 0 && t.is_punct(';')) continue;  // an empty statement
       if (t.is_punct('(')) ++depth_;
       if (t.is_punct(')')) {
         if (--depth_ < 0) fail(t.offset, "unbalanced parentheses: ')' without '('");
@@ -143,39 +193,38 @@ class Splitter {
         finish();
         continue;
       }
-      if (!current_.empty() && depth_ == 0 && t.is_word("BEGIN") && current_[0].is_word("CREATE") &&
-          (has_trigger_word() || next_is_atomic(tokens, k))) {
-        in_block_ = true;
+      if (size_ > 0 && depth_ == 0 && t.is_word("BEGIN") && first_.is_word("CREATE")) {
+        if (has_trigger_) {
+          in_block_ = true;
+        } else {
+          atomic_pending_ = true;  // BEGIN ATOMIC: decided by the next significant token
+        }
       }
-      current_.push_back(t);
+      push(t);
     }
-    if (!current_.empty()) {
+    if (size_ > 0) {
       if (in_block_ && !block_closed()) {
-        fail(current_[0].offset,
+        fail(first_.offset,
              "the BEGIN ... END block of this statement is never closed with \"; END\"");
       }
-      if (depth_ > 0) fail(current_[0].offset, "unbalanced parentheses: '(' without ')'");
+      if (depth_ > 0) fail(first_.offset, "unbalanced parentheses: '(' without ')'");
       finish();
     }
     return std::move(out_);
   }
 
  private:
-  [[noreturn]] void fail(std::size_t offset, const std::string& message) const {
+  [[noreturn]] void fail(std::size_t offset, const std::string& message) {
     throw Error(ErrorCode::kSyntaxError,
-                fmt::format("{}: {} (line {})", what_, message, line_of(sql_, offset)));
+                fmt::format("{}: {} (line {})", what_, message, lines_.at(offset)));
   }
 
-  bool has_trigger_word() const {
-    return std::any_of(current_.begin(), current_.end(),
-                       [](const Token& x) { return x.is_word("TRIGGER"); });
-  }
-
-  static bool next_is_atomic(const std::vector<Token>& tokens, std::size_t k) {
-    for (std::size_t j = k + 1; j < tokens.size(); ++j) {
-      if (tokens[j].kind != TokenKind::kComment) return tokens[j].is_word("ATOMIC");
-    }
-    return false;
+  void push(const Token& t) {
+    if (size_ == 0) first_ = t;
+    before_last_ = last_;
+    last_ = t;
+    ++size_;
+    if (t.is_word("TRIGGER")) has_trigger_ = true;
   }
 
   // Inside a trigger or BEGIN ATOMIC body: a ';' closes the statement only after "; END"
@@ -183,15 +232,14 @@ class Splitter {
   bool in_block_open() const { return in_block_ && !block_closed(); }
 
   bool block_closed() const {
-    const std::size_t n = current_.size();
-    if (n < 2 || !current_[n - 1].is_word("END")) return false;
-    const Token& before = current_[n - 2];
-    return before.is_punct(';') || before.is_word("BEGIN") || before.is_word("ATOMIC");
+    if (size_ < 2 || !last_.is_word("END")) return false;
+    return before_last_.is_punct(';') || before_last_.is_word("BEGIN") ||
+           before_last_.is_word("ATOMIC");
   }
 
   void finish() {
-    const Token& first = current_.front();
-    const Token& last = current_.back();
+    const Token& first = first_;
+    const Token& last = last_;
     if (first.kind == TokenKind::kOperator && first.text[0] == '\\') {
       fail(first.offset, "psql meta-commands (\\...) are not SQL: run them with psql itself");
     }
@@ -204,20 +252,36 @@ class Splitter {
       fail(first.offset, fmt::format("statement {} does not start with an SQL command: \"{}\"",
                                      out_.size() + 1, shown(first.text)));
     }
+    if (options_.max_statements > 0 && out_.size() == options_.max_statements) {
+      throw Error(ErrorCode::kProgramLimitExceeded,
+                  fmt::format("{} has more than {} statements (line {})", what_,
+                              options_.max_statements, lines_.at(first.offset)),
+                  "Split the work into several migrations.");
+    }
     SqlStatement s;
     s.offset = first.offset;
     s.text = std::string(sql_.substr(first.offset, last.offset + last.text.size() - first.offset));
-    s.line = line_of(sql_, first.offset);
+    s.line = lines_.at(first.offset);
     out_.push_back(std::move(s));
-    current_.clear();
+    size_ = 0;
+    has_trigger_ = false;
+    atomic_pending_ = false;
     in_block_ = false;
     depth_ = 0;
   }
 
   std::string_view sql_;
   std::string_view what_;
+  const SplitOptions& options_;
+  LineCounter lines_;
   std::vector<SqlStatement> out_;
-  std::vector<Token> current_;
+  // The current statement: its significant tokens so far (size_), the first and last two.
+  std::size_t size_ = 0;
+  Token first_;
+  Token last_;
+  Token before_last_;
+  bool has_trigger_ = false;
+  bool atomic_pending_ = false;
   int depth_ = 0;
   bool in_block_ = false;
 };
@@ -259,8 +323,9 @@ std::string name_at(const std::vector<Token>& t, std::size_t& i) {
 
 }  // namespace
 
-std::vector<SqlStatement> split_statements(std::string_view sql, std::string_view what) {
-  return Splitter(sql, what).run();
+std::vector<SqlStatement> split_statements(std::string_view sql, std::string_view what,
+                                           const SplitOptions& options) {
+  return Splitter(sql, what, options).run();
 }
 
 Classification classify_statement(std::string_view statement) {

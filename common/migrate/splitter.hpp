@@ -20,6 +20,8 @@
 // transaction control (BEGIN, COMMIT, SAVEPOINT, ...: refused, vigil owns the transaction).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +34,24 @@ struct SqlStatement {
   int line = 1;            // 1-based line of its first token
 };
 
+// The most statements one migration's up_sql or down_sql may hold (docs/migrations.md).
+inline constexpr std::size_t kMaxStatementsPerMigration = 100000;
+
+struct SplitOptions {
+  // More statements than this: kProgramLimitExceeded (54000); 0: no limit.
+  std::size_t max_statements = kMaxStatementsPerMigration;
+  // Called every few thousand tokens (Session::check_interrupts), when set.
+  std::function<void()> check_interrupts;
+  // For tests: set to the bytes the line numbering read (at most the text's size once, as it
+  // counts incrementally, plus one recount from the start for the line of an error).
+  std::size_t* line_bytes_scanned = nullptr;
+};
+
 // Throws kSyntaxError naming `what` ("up_sql", "down_sql") and the line of the problem.
-// Text with no statement at all gives an empty vector.
-std::vector<SqlStatement> split_statements(std::string_view sql, std::string_view what);
+// Text with no statement at all gives an empty vector.  One pass, linear in the text; memory
+// is the statements found.
+std::vector<SqlStatement> split_statements(std::string_view sql, std::string_view what,
+                                           const SplitOptions& options = {});
 
 enum class StatementKind {
   kTransactional,       // runs inside a transaction

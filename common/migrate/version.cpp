@@ -89,6 +89,20 @@ bool equivalent_versions(std::string_view a, std::string_view b) {
   return compare_runs(a, b) == 0;
 }
 
+std::string version_number_key(std::string_view version) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < version.size()) {
+    std::string_view run = run_at(version, i);
+    i += run.size();
+    if (is_digit(run[0])) {
+      while (run.size() > 1 && run.front() == '0') run.remove_prefix(1);
+    }
+    out += run;
+  }
+  return out;
+}
+
 }  // namespace vigil::migrate
 
 #include "vigil/no_host_headers.hpp"

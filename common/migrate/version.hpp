@@ -24,6 +24,10 @@ int compare_versions(std::string_view a, std::string_view b);
 // Whether a and b differ only in leading zeros of their numbers (or not at all).
 bool equivalent_versions(std::string_view a, std::string_view b);
 
+// The version with the leading zeros of its numbers removed: equal keys exactly when
+// equivalent_versions() (so a set of keys finds an equivalent version in log time).
+std::string version_number_key(std::string_view version);
+
 // A struct usable as a std::map / std::sort comparator.
 struct VersionLess {
   bool operator()(std::string_view a, std::string_view b) const {

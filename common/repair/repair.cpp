@@ -62,6 +62,7 @@
 #include "vigil/error.hpp"
 #include "vigil/functions.hpp"
 #include "vigil/json.hpp"
+#include "vigil/write_call.hpp"
 
 namespace vigil {
 
@@ -184,15 +185,18 @@ class Repairer {
         dry_(dry_run),
         orphans_to_null_(orphans_to_null) {}
 
-  std::vector<Row> run() {
-    SubTransaction sub(session_);
+  std::vector<Row> run(WriteCall& call) {
     if (!d_.repair_lock_sql().empty()) session_.exec(d_.repair_lock_sql());
     quarantine_ = d_.own_table(session_, quarantine_table(), true);
     schema_ = introspect_schema(session_);
     for (const auto& table : schema_.tables) repair_table(table);
     repair_physical();
-    if (dry_) kept_ = 0;  // ~SubTransaction rolls everything back
-    if (!dry_) sub.commit();
+    if (dry_) {
+      kept_ = 0;
+      call.rollback();
+    } else {
+      call.commit();
+    }
     std::vector<Row> rows;
     for (const auto& o : outcomes_) {
       rows.push_back({Value::text(o.action), Value::text(o.table), Value::integer(o.rows),
@@ -879,8 +883,7 @@ class Restorer {
   Restorer(Session& session, std::int64_t batch)
       : session_(session), d_(session.dialect()), batch_(batch) {}
 
-  std::int64_t run() {
-    SubTransaction sub(session_);
+  std::int64_t run(WriteCall& call) {
     if (!d_.repair_lock_sql().empty()) session_.exec(d_.repair_lock_sql());
     const std::string q = d_.own_table(session_, quarantine_table(), false);
     std::int64_t total = 0;
@@ -939,7 +942,7 @@ class Restorer {
                               "AND restored_at IS NULL",
                               q, d_.param(1)),
                   {Value::integer(batch_)});
-    sub.commit();
+    call.commit();
     return n;
   }
 
@@ -1193,12 +1196,17 @@ class Restorer {
 
 }  // namespace
 
+// Both run as a WriteCall: in SQLite outside a transaction, BEGIN IMMEDIATE first, so that the
+// busy timeout applies to another connection's write (write_call.hpp).
 std::vector<Row> repair_database(Session& session, bool dry_run, bool orphans_to_null) {
-  return Repairer(session, dry_run, orphans_to_null).run();
+  return run_write_call(session, "vigil_repair", [&](WriteCall& call) {
+    return Repairer(session, dry_run, orphans_to_null).run(call);
+  });
 }
 
 std::int64_t restore_batch(Session& session, std::int64_t batch) {
-  return Restorer(session, batch).run();
+  return run_write_call(session, "vigil_restore",
+                        [&](WriteCall& call) { return Restorer(session, batch).run(call); });
 }
 
 void register_quarantine_functions(std::vector<FunctionSpec>& out) {

@@ -60,9 +60,9 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-std::vector<Token> tokenize(std::string_view s) {
-  std::vector<Token> out;
-  std::size_t i = 0;
+bool TokenStream::next(Token& token) {
+  const std::string_view s = input_;
+  std::size_t& i = pos_;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t start = i;
@@ -116,10 +116,10 @@ std::vector<Token> tokenize(std::string_view s) {
       // Right after an operand, with no space: a PostgreSQL array subscript (a[1], f(x)[2]);
       // anywhere else SQLite's [identifier].
       const bool subscript =
-          !out.empty() && out.back().offset + out.back().text.size() == i &&
-          (out.back().kind == TokenKind::kWord || out.back().kind == TokenKind::kQuotedName ||
-           out.back().kind == TokenKind::kParameter || out.back().is_punct(')') ||
-           out.back().is_punct(']'));
+          has_previous_ && previous_.offset + previous_.text.size() == i &&
+          (previous_.kind == TokenKind::kWord || previous_.kind == TokenKind::kQuotedName ||
+           previous_.kind == TokenKind::kParameter || previous_.is_punct(')') ||
+           previous_.is_punct(']'));
       if (subscript) {
         ++i;
         kind = TokenKind::kPunct;
@@ -144,7 +144,7 @@ std::vector<Token> tokenize(std::string_view s) {
       while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
       kind = TokenKind::kParameter;
     } else if ((c == ':' || c == '@') && is_ident_start(static_cast<unsigned char>(next)) &&
-               !(c == ':' && !out.empty() && out.back().text == ":")) {
+               !(c == ':' && has_previous_ && previous_.text == ":")) {
       ++i;
       while (i < s.size() && is_ident_char(static_cast<unsigned char>(s[i]))) ++i;
       kind = TokenKind::kParameter;
@@ -186,8 +186,19 @@ std::vector<Token> tokenize(std::string_view s) {
       i += len;
       kind = TokenKind::kOperator;
     }
-    out.push_back(Token{kind, s.substr(start, i - start), start});
+    previous_ = Token{kind, s.substr(start, i - start), start};
+    has_previous_ = true;
+    token = previous_;
+    return true;
   }
+  return false;
+}
+
+std::vector<Token> tokenize(std::string_view input) {
+  std::vector<Token> out;
+  TokenStream stream(input);
+  Token t;
+  while (stream.next(t)) out.push_back(t);
   return out;
 }
 

@@ -43,6 +43,21 @@ struct Token {
 // All tokens of `input`, comments included (callers skip them when they need to).
 std::vector<Token> tokenize(std::string_view input);
 
+// The same tokens one at a time, for a caller that must not hold every token of a large input
+// at once (the migration splitter).  Each call of next() takes time linear in the token's size.
+class TokenStream {
+ public:
+  explicit TokenStream(std::string_view input) : input_(input) {}
+  // The next token into `token`; false at the end of the input.
+  bool next(Token& token);
+
+ private:
+  std::string_view input_;
+  std::size_t pos_ = 0;
+  Token previous_;
+  bool has_previous_ = false;
+};
+
 // The identifier a kWord or kQuotedName token names: quotes removed, doubled quotes undone.
 // Bare words are returned as written (callers decide about case folding).
 std::string identifier_value(const Token& token);

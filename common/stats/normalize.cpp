@@ -102,18 +102,29 @@ class Normalizer {
   }
 
   void run(std::string_view sql) {
-    std::vector<Token> tokens = sql::tokenize(sql);
-    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
-                                [](const Token& t) { return t.kind == TokenKind::kComment; }),
-                 tokens.end());
-    // The statement of a PREPARE / DECLARE CURSOR is lexed on its own, as it would be when
-    // written out: after `AS`, a `[` would otherwise read as an array subscript, and the
-    // text would normalise differently the second time (found by fuzz_normalize).
-    const std::size_t body = skip_prepare(tokens);
-    if (body > 0 && body < tokens.size()) {
-      run(sql.substr(tokens[body].offset));
-      return;
+    std::vector<Token> tokens;
+    for (;;) {
+      tokens = sql::tokenize(sql);
+      tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                  [](const Token& t) { return t.kind == TokenKind::kComment; }),
+                   tokens.end());
+      // The statement of a PREPARE / DECLARE CURSOR is lexed on its own, as it would be when
+      // written out: after `AS`, a `[` would otherwise read as an array subscript, and the
+      // text would normalise differently the second time (found by fuzz_normalize).  Nested
+      // prefixes (PREPARE a AS PREPARE b AS ...: not SQL, but any text reaches here) are
+      // skipped in a loop over these tokens -- only the first token of the innermost
+      // statement can lex differently on its own -- and the text is lexed again once from
+      // there: no recursion, no lexing per level (issue #16).
+      std::size_t start = 0;
+      for (;;) {
+        const std::size_t body = skip_prepare(tokens, start);
+        if (body <= start || body >= tokens.size()) break;
+        start = body;
+      }
+      if (start == 0) break;
+      sql = sql.substr(tokens[start].offset);
     }
+    const std::size_t body = skip_prepare(tokens, 0);
     for (std::size_t i = body; i < tokens.size(); ++i) {
       const Token& t = tokens[i];
       switch (t.kind) {
@@ -159,26 +170,29 @@ class Normalizer {
   // PostgreSQL's `PREPARE name [(types)] AS statement` and `DECLARE name ... CURSOR ... FOR
   // statement` run `statement`: the prefix goes, so an EXECUTE or a FETCH is counted with the
   // same text as the statement written out.
-  static std::size_t skip_prepare(const std::vector<Token>& tokens) {
-    if (tokens.size() >= 4 && tokens[0].is_word("DECLARE")) {
+  // The index of the statement after such a prefix starting at tokens[s], or 0 when there is
+  // none there.
+  static std::size_t skip_prepare(const std::vector<Token>& tokens, std::size_t s) {
+    const std::size_t n = tokens.size();
+    if (n >= s + 4 && tokens[s].is_word("DECLARE")) {
       bool cursor = false;
-      for (std::size_t i = 2; i < tokens.size(); ++i) {
+      for (std::size_t i = s + 2; i < n; ++i) {
         if (tokens[i].is_word("CURSOR")) cursor = true;
         if (cursor && tokens[i].is_word("FOR")) return i + 1;
       }
       return 0;
     }
-    if (tokens.size() < 4 || !tokens[0].is_word("PREPARE")) return 0;
-    std::size_t i = 2;
+    if (n < s + 4 || !tokens[s].is_word("PREPARE")) return 0;
+    std::size_t i = s + 2;
     if (tokens[i].is_punct('(')) {
       int depth = 0;
-      for (; i < tokens.size(); ++i) {
+      for (; i < n; ++i) {
         if (tokens[i].is_punct('(')) ++depth;
         if (tokens[i].is_punct(')') && --depth == 0) break;
       }
       ++i;
     }
-    return i < tokens.size() && tokens[i].is_word("AS") ? i + 1 : 0;
+    return i < n && tokens[i].is_word("AS") ? i + 1 : 0;
   }
 
   static bool next_is_number(const std::vector<Token>& tokens, std::size_t i) {

@@ -99,6 +99,10 @@ class Session {
   // one itself (SQLite in autocommit mode).  PostgreSQL functions always run inside the
   // caller's transaction: false, the default.
   virtual bool can_begin_transaction() const;
+  // Whether the connection holds a read transaction and no write one: SQLite then never runs
+  // its busy handler, so a write lock held by another connection cannot be waited for (the
+  // statement of a table-valued call reads).  False where waiting does not depend on it.
+  virtual bool reading_only() const { return false; }
 
   // The SQLSTATE of an error this session's calls threw: the engine's own for an engine error
   // (PostgreSQL's sqlerrcode), the mapped one for a vigil::Error.  Never touches the database,

@@ -3,7 +3,8 @@
 // The input is cut at newlines into candidate versions.
 // Invariants of compare_versions on every pair and triple: reflexive (0 exactly for equal
 // bytes: a total order), antisymmetric (sign(a,b) == -sign(b,a)), transitive; equivalent_versions
-// is symmetric and equal versions are equivalent; validate_version throws only
+// is symmetric and equal versions are equivalent, and version_number_key is equal exactly for
+// equivalent versions; validate_version throws only
 // kInvalidParameter / kNullValueNotAllowed.  plan_order over the valid versions (each requiring
 // the ones named after a '>' in its line) is a permutation with every requirement placed
 // before the migration that requires it, or a clear error (kUndefinedObject, kInvalidParameter).
@@ -83,6 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(ab == -sign(mig::compare_versions(b, a)));
       FUZZ_CHECK((ab == 0) == (a == b));
       FUZZ_CHECK(mig::equivalent_versions(a, b) == mig::equivalent_versions(b, a));
+      FUZZ_CHECK((mig::version_number_key(a) == mig::version_number_key(b)) ==
+                 mig::equivalent_versions(a, b));
       for (const auto& c : versions) {
         const int bc = sign(mig::compare_versions(b, c));
         if (ab <= 0 && bc <= 0) FUZZ_CHECK(mig::compare_versions(a, c) <= 0);
