@@ -106,10 +106,11 @@ echo "==> hostile-input suite, PostgreSQL side, server under Valgrind memcheck"
 
 # The server's CPU time: its own and that of its children that have ended -- every backend once
 # the suites' sessions have gone (a measure for CI's time budget, not a check: on a busy
-# machine the elapsed time says little).
-while [ "$(psql -XAtqc "SELECT count(*) FROM pg_catalog.pg_stat_activity
-                        WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()" \
-           postgres 2>/dev/null || echo 0)" != 0 ]; do
+# machine the elapsed time says little; at most 2 minutes of waiting).
+for _ in $(seq 120); do
+  [ "$(psql -XAtqc "SELECT count(*) FROM pg_catalog.pg_stat_activity
+                      WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()" \
+         postgres 2>/dev/null || echo 0)" = 0 ] && break
   sleep 1
 done
 cpu=$(awk '{printf "%d", ($14 + $15 + $16 + $17) / 100}' "/proc/$postmaster/stat")
