@@ -4,6 +4,7 @@
 #   make install    install the PostgreSQL extension
 #   make test       everything: deps, unit tests, SQLite tests, pg_regress, conformance, short fuzz
 #   make test-asan  unit and SQLite tests with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-memcheck  pg_regress and hostile input with the PostgreSQL server under Valgrind
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 600)
 #   make demo       the validation-platform demo on SQLite (ENGINE=postgres for PostgreSQL)
 #   make bench      the side-by-side benchmarks
@@ -54,7 +55,7 @@ build/isolation:
 all: sqlite
 EXTRA_CLEAN = build $(OBJS:.o=.d)
 
-.PHONY: sqlite deps test test-asan fuzz demo bench lint
+.PHONY: sqlite deps test test-asan test-memcheck fuzz demo bench lint
 BUILD_TYPE ?= RelWithDebInfo
 # Tests and benchmarks are built when GoogleTest / Google Benchmark are installed.
 CMAKE_OPTS ?= -DVIGIL_BUILD_TESTS=AUTO -DVIGIL_BUILD_BENCH=AUTO
@@ -71,6 +72,9 @@ test:
 
 test-asan:
 	scripts/test-asan.sh
+
+test-memcheck:
+	scripts/test-memcheck.sh
 
 FUZZ_SECONDS ?= 600
 fuzz:

@@ -2,14 +2,16 @@
 # scripts/install-deps.sh -- installs the Debian packages vigil needs, and only those missing.
 #
 #   scripts/install-deps.sh sqlite   what `make demo` needs (build + SQLite, no server)
-#   scripts/install-deps.sh all      what `make test` needs (adds PostgreSQL 15 and its dev files)
+#   scripts/install-deps.sh all      what `make test` needs (adds PostgreSQL 15 and its dev files),
+#                                    and `make test-asan` / `make test-memcheck` (valgrind)
 set -euo pipefail
 
 sqlite_pkgs=(build-essential cmake pkg-config libfmt-dev libxxhash-dev libsqlite3-dev sqlite3
              python3 nlohmann-json3-dev)
 all_pkgs=("${sqlite_pkgs[@]}" googletest libgtest-dev libbenchmark-dev postgresql-15
           postgresql-server-dev-15 postgresql-contrib postgresql-15-cron python3-psycopg
-          python3-prometheus-client clang-tidy cppcheck clang-format clang libclang-rt-14-dev nodejs)
+          python3-prometheus-client clang-tidy cppcheck clang-format clang libclang-rt-14-dev nodejs
+          valgrind)
 
 case "${1:-all}" in
   sqlite) pkgs=("${sqlite_pkgs[@]}") ;;

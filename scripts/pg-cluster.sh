@@ -15,6 +15,9 @@
 #
 # VIGIL_PG_DIR (default /tmp/vigil-pg-$PORT) and VIGIL_PG_PORT (default 55432) choose where;
 # VIGIL_PG_CONF, when set, is appended to postgresql.conf (extra settings, one per line).
+# VIGIL_PG_POSTGRES, when set, is the executable pg_ctl starts instead of the server's own
+# postgres (pg_ctl -p: a wrapper that execs `valgrind ... postgres "$@"`, scripts/test-memcheck.sh);
+# pg_ctl then waits up to 10 minutes (not 1) for the server to start and to stop.
 set -euo pipefail
 
 PORT=${VIGIL_PG_PORT:-55432}
@@ -22,10 +25,12 @@ DIR=${VIGIL_PG_DIR:-/tmp/vigil-pg-$PORT}
 BIN=$(pg_config --bindir)
 RUN=()
 if [ "$(id -u)" = 0 ]; then RUN=(runuser -u postgres --); fi
+CTL_OPTS=()
+if [ -n "${VIGIL_PG_POSTGRES:-}" ]; then CTL_OPTS=(-t 600); fi
 
 stop() {
   if [ -f "$DIR/data/postmaster.pid" ]; then
-    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -m fast -w "${CTL_OPTS[@]}" stop >/dev/null 2>&1 || true
   fi
   rm -rf "$DIR"
 }
@@ -61,7 +66,8 @@ case "${1:-}" in
     for fd in $(ls /proc/$$/fd); do
       if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
-    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w start >/dev/null ||
+    if [ -n "${VIGIL_PG_POSTGRES:-}" ]; then CTL_OPTS+=(-p "$VIGIL_PG_POSTGRES"); fi
+    "${RUN[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w "${CTL_OPTS[@]}" start >/dev/null ||
       { cat "$DIR/server.log"; exit 1; }
     ;;
   stop)
