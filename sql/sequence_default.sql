@@ -26,7 +26,7 @@ CREATE TABLE film (id bigint DEFAULT nextval('shared_id') PRIMARY KEY);
 CREATE TABLE store (id bigint DEFAULT nextval('shared_id') PRIMARY KEY);
 INSERT INTO film SELECT g FROM generate_series(1, 10) g;
 INSERT INTO store SELECT g FROM generate_series(1, 20) g;
-SELECT setval('shared_id', 12);
+SELECT setval('shared_id', 5);
 SELECT check_name, table_name, detail, violations, sample_keys FROM vigil_check() ORDER BY 2;
 SELECT action, table_name, detail FROM vigil_repair(false) ORDER BY 2;
 SELECT count(*) AS findings FROM vigil_check() WHERE severity <> 'info';

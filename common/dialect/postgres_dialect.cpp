@@ -94,7 +94,8 @@ WHERE pg_catalog.lower(c.relname::pg_catalog.text COLLATE pg_catalog."C")
            ELSE pg_catalog.lower(n.nspname::pg_catalog.text COLLATE pg_catalog."C")
                   OPERATOR(pg_catalog.=) pg_catalog.lower($1::pg_catalog.text COLLATE pg_catalog."C")
            END
-ORDER BY 1 COLLATE pg_catalog."C", 2 COLLATE pg_catalog."C")sql";
+ORDER BY n.nspname::pg_catalog.text COLLATE pg_catalog."C",
+         c.relname::pg_catalog.text COLLATE pg_catalog."C")sql";
 }
 
 // The relation at a known (schema, name), as find_table_sql() reports it: the schema's row by
