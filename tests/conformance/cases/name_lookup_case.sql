@@ -73,8 +73,8 @@ SELECT row_count FROM vigil_table_stats('MAIN.Notes');
 -- a third spelling is ambiguous.
 -- setup sqlite
 CREATE TEMP TABLE "Dup" (id integer PRIMARY KEY);
-CREATE TABLE "dUP" (id integer PRIMARY KEY);
-INSERT INTO "dUP" VALUES (1), (2);
+CREATE TABLE main."dUP" (id integer PRIMARY KEY);
+INSERT INTO main."dUP" VALUES (1), (2);
 -- setup postgres
 CREATE TABLE "Dup" (id integer PRIMARY KEY);
 CREATE TABLE "dUP" (id integer PRIMARY KEY);

@@ -209,7 +209,7 @@ INSERT INTO k_date VALUES ('0044-03-15 BC'), ('0001-01-01 BC'), ('12345-06-07'),
 -- setup postgres
 CREATE TABLE k_date (d date PRIMARY KEY);
 WITH RECURSIVE g(n, r) AS (SELECT 1, CAST(83 AS bigint) UNION ALL SELECT n + 1, (r * 1103515245 + 12345) % 2147483648 FROM g WHERE n < 200)
-INSERT INTO k_date SELECT date '2000-01-01' + (n * 40 + r % 40) FROM g;
+INSERT INTO k_date SELECT date '2000-01-01' + (n * 40 + r % 40)::integer FROM g;
 INSERT INTO k_date VALUES ('0044-03-15 BC'), ('0001-01-01 BC'), ('12345-06-07'), ('0001-01-01');
 
 -- query
