@@ -370,7 +370,13 @@ class SegmentSource final : public RowSource {
     bool any = false;
     while (true) {
       if (!pending_ && !fetch()) break;
-      if (any && pending_segment_ != segment) break;
+      if (any && pending_segment_ != segment) {
+        // Rows of one canonical key (SQLite may store '2024-01-05 11:00:00' and
+        // '2024-01-05T13:00:00+02:00' under one primary key) stay in one segment: a bound
+        // cannot fall between them.
+        if (key_json(keys_, pending_key_) != key_json(keys_, last_key_)) break;
+        pending_segment_ = segment;
+      }
       if (!any) {
         any = true;
         segment = pending_segment_;
@@ -378,6 +384,7 @@ class SegmentSource final : public RowSource {
       }
       sum.add_row(pending_row_.row());
       pending_ = false;
+      std::swap(last_key_, pending_key_);  // fetch() refills pending_key_
       if (sum.rows() % kInterruptEvery == 0) session_.check_interrupts();
     }
     // An empty range is still one (empty) segment, so that both sides show it.
@@ -431,6 +438,7 @@ class SegmentSource final : public RowSource {
   RowEncoder pending_row_;
   Value storage_;  // see Cursor::get_ref
   Row pending_key_;
+  Row last_key_;  // the key of the last row added to a segment
   std::uint64_t pending_segment_ = 0;
 };
 
