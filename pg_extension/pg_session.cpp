@@ -279,15 +279,15 @@ std::unique_ptr<Cursor> SpiSession::scan_table(const std::string& schema, const 
                                                const std::vector<std::string>& columns) {
   const char* schema_name = schema.c_str();
   const char* relation_name = name.c_str();
-  // Only where a plain SELECT would read exactly the heap's rows: an ordinary table (not
-  // partitioned, no inheritance children), readable as a whole by the current user, without
-  // row security, not another session's temporary table.  Anything else takes the query path,
-  // which also raises PostgreSQL's own errors.
+  // Only where `SELECT ... FROM ONLY table` would read exactly the heap's rows: an ordinary
+  // table (not partitioned; an inheritance parent's own heap is its own rows), readable as a
+  // whole by the current user, without row security, not another session's temporary table.
+  // Anything else takes the query path, which also raises PostgreSQL's own errors.
   const Oid relid = pg_call([schema_name, relation_name] {
     const Oid nsp = get_namespace_oid(schema_name, true);
     if (!OidIsValid(nsp)) return InvalidOid;
     const Oid id = get_relname_relid(relation_name, nsp);
-    if (!OidIsValid(id) || get_rel_relkind(id) != RELKIND_RELATION || has_subclass(id) ||
+    if (!OidIsValid(id) || get_rel_relkind(id) != RELKIND_RELATION ||
         pg_class_aclcheck(id, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
         check_enable_rls(id, InvalidOid, true) == RLS_ENABLED || !ActiveSnapshotSet()) {
       return InvalidOid;

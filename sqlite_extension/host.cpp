@@ -9,6 +9,7 @@
 #include <new>
 #include <nlohmann/json.hpp>
 
+#include "checksum/canonical.hpp"
 #include "sqlite_extension/sqlite_session.hpp"
 #include "sqlite_extension/vtab.hpp"
 #include "vigil/error.hpp"
@@ -137,9 +138,63 @@ void table_as_json_entry(sqlite3_context* ctx, int argc, sqlite3_value** argv) n
   }
 }
 
+// vigil_sort_key(type_class, value): the memcmp-ordered sort key of a value's canonical form
+// (canonical_sort_key), by which vigil_checksum_segments orders and bounds keys whose stored
+// forms do not sort canonically (ISO 'T' and ' ' timestamps, numbers stored as text, ...).
+// Internal to the segment queries: not in the registry, not part of the SQL contract.
+void sort_key_entry(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  try {
+    const sqlite3_int64 code = sqlite3_value_int64(argv[0]);
+    if (code < 0 || code > static_cast<sqlite3_int64>(TypeClass::kOther)) {
+      sqlite3_result_error(ctx, "vigil_sort_key: unknown type class", -1);
+      return;
+    }
+    sqlite3_value* v = argv[1];
+    Value value;
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER:
+        value = Value::integer(sqlite3_value_int64(v));
+        break;
+      case SQLITE_FLOAT:
+        value = Value::real(sqlite3_value_double(v));
+        break;
+      case SQLITE_TEXT:
+        value = Value::text(std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
+                                        static_cast<std::size_t>(sqlite3_value_bytes(v))));
+        break;
+      case SQLITE_BLOB: {
+        const void* data = sqlite3_value_blob(v);
+        const auto n = static_cast<std::size_t>(sqlite3_value_bytes(v));
+        value =
+            Value::blob(n == 0 ? std::string() : std::string(static_cast<const char*>(data), n));
+        break;
+      }
+      default:
+        break;
+    }
+    const std::string key = canonical_sort_key(static_cast<TypeClass>(code), value);
+    sqlite3_result_blob64(ctx, key.data(), key.size(), SQLITE_TRANSIENT);
+  } catch (...) {
+    const ErrorResult err = current_error();
+    if (err.code == SQLITE_NOMEM) {
+      sqlite3_result_error_nomem(ctx);
+    } else {
+      sqlite3_result_error(ctx, err.message.c_str(), -1);
+      sqlite3_result_error_code(ctx, err.code);
+    }
+  }
+}
+
 }  // namespace
 
 int register_all(sqlite3* db, char** err) {
+  if (const int rc = sqlite3_create_function_v2(
+          db, "vigil_sort_key", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+          sort_key_entry, nullptr, nullptr, nullptr);
+      rc != SQLITE_OK) {
+    if (err != nullptr) *err = sqlite3_mprintf("vigil: cannot register vigil_sort_key");
+    return rc;
+  }
   for (const FunctionSpec& spec : function_registry()) {
     int rc = SQLITE_OK;
     if (spec.is_table()) {

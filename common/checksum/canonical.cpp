@@ -1109,6 +1109,139 @@ CanonicalValue canonical_value(TypeClass type_class, const Value& value) {
   return result;
 }
 
+namespace {
+
+void append_big_endian(std::uint64_t v, std::string& out) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((v >> static_cast<unsigned>(shift)) & 0xffU));
+  }
+}
+
+// A signed number as 8 bytes whose unsigned order is its signed order.
+void append_ordered(std::int64_t v, std::string& out) {
+  append_big_endian(static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63U), out);
+}
+
+// The canonical decimal (docs/checksum-spec.md §3) as a sign byte, a biased exponent and the
+// significant digits: the value is 0.d1d2... x 10^exponent with d1 != 0.  A negative value's
+// exponent and digits are complemented, so that a larger magnitude sorts first.
+void append_number_key(const std::string& payload, std::string& out) {
+  if (payload == "-Infinity") return out.push_back('\x10');
+  if (payload == "Infinity") return out.push_back('\x14');
+  if (payload == "NaN") return out.push_back('\x15');
+  const bool negative = !payload.empty() && payload[0] == '-';
+  const std::string body = payload.substr(negative ? 1 : 0);
+  const std::size_t point = body.find('.');
+  const std::string whole = body.substr(0, point);
+  const std::string digits = point == std::string::npos ? whole : whole + body.substr(point + 1);
+  const std::size_t first = digits.find_first_not_of('0');
+  if (first == std::string::npos) return out.push_back('\x12');
+  const std::size_t last = digits.find_last_not_of('0');
+  const std::int64_t exponent =
+      static_cast<std::int64_t>(whole.size()) - static_cast<std::int64_t>(first);
+  const unsigned char flip = negative ? 0xffU : 0x00U;
+  out.push_back(negative ? '\x11' : '\x13');
+  std::string e;
+  append_ordered(exponent, e);
+  for (const char c : e) out.push_back(static_cast<char>(static_cast<unsigned char>(c) ^ flip));
+  for (std::size_t i = first; i <= last; ++i) {
+    out.push_back(static_cast<char>(static_cast<unsigned char>(digits[i]) ^ flip));
+  }
+  out.push_back(static_cast<char>(flip));  // a shorter significand is smaller in magnitude
+}
+
+// Days since 1970-01-01 in the proleptic Gregorian calendar (astronomical year numbering).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<std::int64_t>(y - era * 400);
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::int64_t digits_value(const std::string& s, std::size_t from, std::size_t count) {
+  std::int64_t v = 0;
+  for (std::size_t i = from; i < from + count && i < s.size(); ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+// "YYYY-MM-DD[ HH:MM:SS[.f]][ BC]" (canonical, so well formed): day number, then (timestamps)
+// the microsecond of the day.
+void append_time_key(const std::string& payload, bool with_time, std::string& out) {
+  const std::size_t dash = payload.find('-');
+  const bool bc = payload.size() >= 3 && payload.compare(payload.size() - 3, 3, " BC") == 0;
+  std::int64_t year = digits_value(payload, 0, dash);
+  if (bc) year = 1 - year;
+  const auto month = static_cast<unsigned>(digits_value(payload, dash + 1, 2));
+  const auto day = static_cast<unsigned>(digits_value(payload, dash + 4, 2));
+  append_ordered(days_from_civil(year, month, day), out);
+  if (!with_time) return;
+  const std::size_t t = dash + 7;  // first digit of the hour
+  std::int64_t micros = 0;
+  if (t + 8 <= payload.size() && payload[t - 1] == ' ' && payload[t + 2] == ':') {
+    micros = (digits_value(payload, t, 2) * 3600 + digits_value(payload, t + 3, 2) * 60 +
+              digits_value(payload, t + 6, 2)) *
+             1000000;
+    if (t + 8 < payload.size() && payload[t + 8] == '.') {
+      std::int64_t frac = 0;
+      std::size_t n = 0;
+      for (std::size_t i = t + 9; i < payload.size() && payload[i] >= '0' && payload[i] <= '9';
+           ++i, ++n) {
+        if (n < 6) frac = frac * 10 + (payload[i] - '0');
+      }
+      for (; n < 6; ++n) frac *= 10;
+      micros += frac;
+    }
+  }
+  append_ordered(micros, out);
+}
+
+}  // namespace
+
+std::string canonical_sort_key(const CanonicalValue& value) {
+  std::string out;
+  switch (value.tag) {
+    case CanonicalTag::kNull:
+      out.push_back('\x00');
+      break;
+    case CanonicalTag::kNumber:
+      append_number_key(value.payload, out);
+      break;
+    case CanonicalTag::kTimestamp:
+    case CanonicalTag::kDate: {
+      const bool timestamp = value.tag == CanonicalTag::kTimestamp;
+      const char base = timestamp ? '\x20' : '\x28';
+      if (value.payload == "-infinity") {
+        out.push_back(base);
+      } else if (value.payload == "infinity") {
+        out.push_back(static_cast<char>(base + 2));
+      } else {
+        out.push_back(static_cast<char>(base + 1));
+        append_time_key(value.payload, timestamp, out);
+      }
+      break;
+    }
+    case CanonicalTag::kText:
+      out.push_back('\x40');
+      out += value.payload;
+      break;
+    case CanonicalTag::kJson:
+      out.push_back('\x50');
+      out += value.payload;
+      break;
+    case CanonicalTag::kBlob:
+      out.push_back('\x60');
+      out += value.payload;
+      break;
+  }
+  return out;
+}
+
+std::string canonical_sort_key(TypeClass type_class, const Value& value) {
+  return canonical_sort_key(canonical_value(type_class, value));
+}
+
 Hash128 ContentChecksum::digest() const {
   char buf[24];
   const std::uint64_t words[3] = {sum_.low, sum_.high, rows_};

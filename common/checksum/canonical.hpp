@@ -89,6 +89,16 @@ CanonicalValue canonical_value(TypeClass type_class, const Value& value);
 // Appends the encoding of `value` (tag, length, payload) to `out`.
 void append_canonical_value(TypeClass type_class, const Value& value, std::string& out);
 
+// The order of canonical key values (docs/checksums.md, "Order of keys"), as bytes that
+// compare with memcmp: the sort key of vigil_checksum_segments() where an engine's stored
+// forms do not sort in that order (SQLite's vigil_sort_key()).  Kinds: NULL < number <
+// timestamp < date < text < json < blob; numbers by value (-Infinity < finite < Infinity <
+// NaN, as PostgreSQL orders them), timestamps and dates by time (BC and years past 9999
+// included; -infinity first, infinity last), text, json and blobs by their bytes.  The order
+// a PostgreSQL column of the class has (text under COLLATE "C").
+std::string canonical_sort_key(const CanonicalValue& value);
+std::string canonical_sort_key(TypeClass type_class, const Value& value);
+
 // Encodes one row at a time into a reused buffer, as append_canonical_value would: the hot loop
 // of a checksum (numbers, text and blobs are written in place, without intermediate strings).
 class RowEncoder {

@@ -126,8 +126,9 @@ ContentChecksum checksum_table(Session& session, const Table& table,
   std::unique_ptr<Cursor> cursor =
       columns.empty() ? nullptr : session.scan_table(table.ref.schema, table.ref.name, names);
   if (!cursor) {
+    // The table's own rows: an inheritance parent without its children (docs/checksums.md).
     cursor = session.query(fmt::format("SELECT {} FROM {}", select_list(dialect, columns),
-                                       dialect.qualified(table.ref)));
+                                       dialect.table_source(table.ref, table.kind)));
   }
   ContentChecksum sum;
   RowEncoder row;
@@ -226,8 +227,11 @@ int hex_digit(char c) {
   return -1;
 }
 
-// One element of a key bound as a parameter for `column`.
-Value bound_value(const Column& column, const JsonScalar& scalar, const char* arg) {
+// One element of a key bound as a parameter for `column`.  `integers_only`: the column can
+// hold nothing but integers (a PostgreSQL integer type, SQLite's INTEGER PRIMARY KEY), so a
+// fraction is refused; another SQLite INTEGER column may hold 1.5 and a bound may name it.
+Value bound_value(const Column& column, const JsonScalar& scalar, const char* arg,
+                  bool integers_only) {
   switch (scalar.kind) {
     case JsonScalar::Kind::kNull:
       throw Error(ErrorCode::kInvalidParameter,
@@ -258,7 +262,7 @@ Value bound_value(const Column& column, const JsonScalar& scalar, const char* ar
     std::int64_t v = 0;
     const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec == std::errc() && ptr == text.data() + text.size()) return Value::integer(v);
-  } else if (column.type_class == TypeClass::kInteger) {
+  } else if (column.type_class == TypeClass::kInteger && integers_only) {
     throw Error(ErrorCode::kInvalidParameter,
                 fmt::format("{}: \"{}\" is an integer column, {} is not an integer", arg,
                             column.name, text));
@@ -269,7 +273,8 @@ Value bound_value(const Column& column, const JsonScalar& scalar, const char* ar
   return Value::real(d);
 }
 
-std::vector<Value> parse_bound(const std::vector<Column>& keys, const Value& bound,
+std::vector<Value> parse_bound(const std::vector<Column>& keys,
+                               const std::vector<bool>& integers_only, const Value& bound,
                                const char* arg) {
   std::string names;
   for (const Column& k : keys) names += (names.empty() ? "" : ", ") + k.name;
@@ -282,7 +287,7 @@ std::vector<Value> parse_bound(const std::vector<Column>& keys, const Value& bou
   }
   std::vector<Value> values;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    values.push_back(bound_value(keys[i], (*scalars)[i], arg));
+    values.push_back(bound_value(keys[i], (*scalars)[i], arg, integers_only[i]));
   }
   return values;
 }
@@ -291,6 +296,9 @@ std::vector<Value> parse_bound(const std::vector<Column>& keys, const Value& bou
 // bound (NULL: unbounded), each next one at its first row's key, the last ends at the given upper
 // bound (NULL: unbounded).  So the segments of one call cover the whole requested range with no
 // gap, and any segment's bounds, passed to another database, select the same key range there.
+// Rows are ordered, and bounds compared, by the canonical form of the key (Dialect::key_order):
+// a bound is printed canonically, so the order must be the canonical one for the bounds to
+// select the segment's own rows again, whatever form the engine stored.
 class SegmentSource final : public RowSource {
  public:
   SegmentSource(Session& session, const Table& table, std::int64_t segments, const Value& lower_key,
@@ -298,24 +306,50 @@ class SegmentSource final : public RowSource {
       : session_(session), columns_(table.columns) {
     const Dialect& dialect = session.dialect();
     std::string key_list;
+    std::vector<bool> sort_key;
+    std::vector<std::string> bound_type;
+    std::vector<bool> integers_only;
+    const bool rowid_alias =
+        dialect.engine() == "sqlite" && !table.without_rowid && table.primary_key.size() == 1;
     for (const std::string& name : table.primary_key) {
       const auto it = std::find_if(columns_.begin(), columns_.end(),
                                    [&](const Column& c) { return c.name == name; });
+      if (it->type_class == TypeClass::kJson) {
+        throw Error(ErrorCode::kFeatureNotSupported,
+                    fmt::format("the primary key column \"{}\" of table \"{}\" is JSON: "
+                                "vigil_checksum_segments cannot order it alike in both engines",
+                                name, table.ref.name),
+                    "Use vigil_table_checksum for this table.");
+      }
       key_index_.push_back(static_cast<std::size_t>(it - columns_.begin()));
       keys_.push_back(*it);
+      const Dialect::KeyOrder order = dialect.key_order(session, table, *it);
+      sort_key.push_back(order.sort_key);
+      bound_type.push_back(order.bound_type);
+      integers_only.push_back(dialect.engine() != "sqlite" ||
+                              (rowid_alias && sql::ascii_lower(it->declared_type) == "integer"));
       if (!key_list.empty()) key_list += ", ";
-      key_list += dialect.byte_ordered(*it, dialect.quote_identifier(name));
+      key_list += order.expression;
     }
     Params params;
     std::string where;
     auto add_bound = [&](const Value& bound, const char* arg, const char* op) -> Value {
       if (bound.is_null()) return Value::null();
-      const std::vector<Value> values = parse_bound(keys_, bound, arg);
+      const std::vector<Value> values = parse_bound(keys_, integers_only, bound, arg);
       std::string markers;
       for (std::size_t k = 0; k < values.size(); ++k) {
-        params.push_back(values[k]);
         if (k > 0) markers += ", ";
-        markers += dialect.typed_param(static_cast<int>(params.size()), keys_[k]);
+        if (sort_key[k]) {
+          params.push_back(Value::blob(canonical_sort_key(keys_[k].type_class, values[k])));
+          markers += dialect.param(static_cast<int>(params.size()));
+        } else if (!bound_type[k].empty()) {
+          params.push_back(Value::text(canonical_value(keys_[k].type_class, values[k]).payload));
+          markers += "CAST(" + dialect.param(static_cast<int>(params.size())) + " AS " +
+                     bound_type[k] + ")";
+        } else {
+          params.push_back(values[k]);
+          markers += dialect.typed_param(static_cast<int>(params.size()), keys_[k]);
+        }
       }
       where += where.empty() ? " WHERE " : " AND ";
       where += fmt::format("({}) {} ({})", key_list, op, markers);
@@ -323,7 +357,7 @@ class SegmentSource final : public RowSource {
     };
     lower_ = add_bound(lower_key, "lower_key", ">=");
     upper_ = add_bound(upper_key, "upper_key", "<");
-    const std::string from = dialect.qualified(table.ref) + where;
+    const std::string from = dialect.table_source(table.ref, table.kind) + where;
     total_ = static_cast<std::uint64_t>(
         session.scalar(fmt::format("SELECT count(*) FROM {}", from), params).to_integer());
     segments_ = std::min<std::uint64_t>(static_cast<std::uint64_t>(segments), total_);
@@ -339,7 +373,13 @@ class SegmentSource final : public RowSource {
     bool any = false;
     while (true) {
       if (!pending_ && !fetch()) break;
-      if (any && pending_segment_ != segment) break;
+      if (any && pending_segment_ != segment) {
+        // Rows of one canonical key (SQLite may store '2024-01-05 11:00:00' and
+        // '2024-01-05T13:00:00+02:00' under one primary key) stay in one segment: a bound
+        // cannot fall between them.
+        if (key_json(keys_, pending_key_) != key_json(keys_, last_key_)) break;
+        pending_segment_ = segment;
+      }
       if (!any) {
         any = true;
         segment = pending_segment_;
@@ -347,6 +387,7 @@ class SegmentSource final : public RowSource {
       }
       sum.add_row(pending_row_.row());
       pending_ = false;
+      std::swap(last_key_, pending_key_);  // fetch() refills pending_key_
       // Counted over the whole scan (rank_), not per segment: small segments are no reason to
       // stop looking.
       if (rank_ % kInterruptEvery == 0) {
@@ -405,6 +446,7 @@ class SegmentSource final : public RowSource {
   RowEncoder pending_row_;
   Value storage_;  // see Cursor::get_ref
   Row pending_key_;
+  Row last_key_;  // the key of the last row added to a segment
   std::uint64_t pending_segment_ = 0;
 };
 

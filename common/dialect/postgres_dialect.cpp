@@ -67,6 +67,37 @@ WHERE c.relname OPERATOR(pg_catalog.=) $2::pg_catalog.name
 LIMIT 1)sql";
 }
 
+// The relations whose name equals $2 ignoring ASCII case (lower() under the "C" collation
+// folds A-Z only): visible ones with no schema, else those of the schema matching $1 ignoring
+// case.  A sequential scan of pg_class, run only when no relation has exactly that name.
+std::string PostgresDialect::find_table_any_case_sql() const {
+  return R"sql(
+SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
+       CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'r' THEN 'table'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'partitioned'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'view'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'materialized view'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'sequence'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'f' THEN 'foreign table'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'i' THEN 'index'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'I' THEN 'index'
+            WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'composite type'
+            ELSE 'relation' END,
+       false, false,
+       c.relhastriggers OR c.relkind OPERATOR(pg_catalog.=) 'p', c.relhasindex,
+       c.relchecks OPERATOR(pg_catalog.>) 0
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+WHERE pg_catalog.lower(c.relname::pg_catalog.text COLLATE pg_catalog."C")
+        OPERATOR(pg_catalog.=) pg_catalog.lower($2::pg_catalog.text COLLATE pg_catalog."C")
+  AND CASE WHEN $1::pg_catalog.text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
+           ELSE pg_catalog.lower(n.nspname::pg_catalog.text COLLATE pg_catalog."C")
+                  OPERATOR(pg_catalog.=) pg_catalog.lower($1::pg_catalog.text COLLATE pg_catalog."C")
+           END
+ORDER BY n.nspname::pg_catalog.text COLLATE pg_catalog."C",
+         c.relname::pg_catalog.text COLLATE pg_catalog."C")sql";
+}
+
 // The relation at a known (schema, name), as find_table_sql() reports it: the schema's row by
 // its name, then the relation's by (name, schema) -- no visibility test, no LIMIT (at most one
 // row).  Not run with the caller's search_path.
@@ -96,7 +127,7 @@ SELECT a.attname::text,
        COALESCE(pg_catalog.array_position(pk.conkey, a.attnum), 0),
        a.attgenerated <> '',
        seq.name IS NOT NULL,
-       seq.name
+       COALESCE(seq.name, dseq.name)
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -112,6 +143,20 @@ LEFT JOIN LATERAL (
     AND sd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
     AND sd.refobjid = c.oid AND sd.refobjsubid = a.attnum AND sd.deptype IN ('a', 'i')
   LIMIT 1) seq ON true
+LEFT JOIN LATERAL (
+  SELECT pg_catalog.quote_ident(sn.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(s.relname) AS name
+  FROM pg_catalog.pg_depend dd
+  JOIN pg_catalog.pg_class s ON s.oid = dd.refobjid AND s.relkind = 'S'
+  JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+  WHERE dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid
+    AND dd.objid = d.oid
+    AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+    AND dd.deptype = 'n'
+    AND a.atttypid IN ('pg_catalog.int2'::pg_catalog.regtype, 'pg_catalog.int4'::pg_catalog.regtype,
+                       'pg_catalog.int8'::pg_catalog.regtype)
+    AND pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'
+  ORDER BY s.oid
+  LIMIT 1) dseq ON seq.name IS NULL AND d.oid IS NOT NULL
 WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum)sql";
 }
@@ -414,6 +459,23 @@ std::string PostgresDialect::typed_param(int n, const Column& column) const {
     return "(CAST(" + param(n) + " AS pg_catalog.timestamp) AT TIME ZONE 'UTC')";
   }
   return "CAST(" + param(n) + " AS " + type + ")";
+}
+
+// A PostgreSQL column holds one kind of value, and its type's own order is the canonical
+// order for numbers, booleans, timestamps, dates, bytea, uuid, and text types under COLLATE
+// "C": the index can serve it.  Any other type's canonical form is its output text (an enum,
+// a domain over text, interval, money, ...), whose order is not the type's: ordered and
+// bounded as that text, in byte order (no index).  json keys are refused by the segments.
+Dialect::KeyOrder PostgresDialect::key_order(Session&, const Table&, const Column& column) const {
+  const std::string quoted = quote_identifier(column.name);
+  const std::string type = without_modifier(column.declared_type);
+  const bool text_type = type == "text" || type == "character varying" || type == "character";
+  if ((column.type_class == TypeClass::kText && !text_type && type != "uuid") ||
+      column.type_class == TypeClass::kOther) {
+    return {"CAST(" + quoted + " AS pg_catalog.text) COLLATE pg_catalog.\"C\"", false,
+            "pg_catalog.text"};
+  }
+  return {byte_ordered(column, quoted), false, {}};
 }
 
 std::string PostgresDialect::file_backup_unavailable() const {

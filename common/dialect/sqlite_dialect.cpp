@@ -34,9 +34,12 @@ WHERE schema = 'main' AND type = 'table'
 ORDER BY name)sql";
 }
 
-// SQLite's own resolution order for an unqualified name: temp, main, then attached databases.
-std::string SqliteDialect::find_table_sql() const {
-  return R"sql(
+namespace {
+
+// Relations named ?2 ignoring ASCII case (SQLite's own rule for names), in the schema ?1 or
+// any: a table, view or virtual table first, then the exact spelling, then SQLite's own
+// resolution order for an unqualified name (temp, main, then attached databases).
+constexpr const char* kFindAnyCase = R"sql(
 SELECT schema, name, kind, wr, strict FROM (
   SELECT schema, name,
          CASE type WHEN 'virtual' THEN 'virtual table' WHEN 'shadow' THEN 'shadow table'
@@ -48,8 +51,17 @@ SELECT schema, name, kind, wr, strict FROM (
   SELECT 'main', name, type, 0, 0 FROM main.sqlite_schema
   WHERE (?1 IS NULL OR ?1 = 'main' COLLATE NOCASE) AND type IN ('index', 'trigger')
     AND name = ?2 COLLATE NOCASE)
-ORDER BY kind IN ('index', 'trigger'), schema = 'temp' DESC, schema = 'main' DESC, name = ?2 DESC
-LIMIT 1)sql";
+ORDER BY kind IN ('index', 'trigger'), name = ?2 DESC, schema = ?1 DESC, schema = 'temp' DESC,
+         schema = 'main' DESC)sql";
+
+}  // namespace
+
+std::string SqliteDialect::find_table_sql() const {
+  return std::string(kFindAnyCase) + "\nLIMIT 1";
+}
+
+std::string SqliteDialect::find_table_any_case_sql() const {
+  return kFindAnyCase;
 }
 
 // find_table_sql() without the scan of sqlite_schema for an index or trigger of that name
@@ -372,6 +384,39 @@ std::string SqliteDialect::byte_ordered(const Column&, const std::string& quoted
 
 std::string SqliteDialect::typed_param(int n, const Column&) const {
   return param(n);
+}
+
+// SQLite orders its stored forms: numbers (integers and reals by value) < text (BINARY) <
+// blobs.  That is the canonical order of a key column except where a text value has a
+// canonical form of another kind or spelling: a timestamp or date ('2024-01-05T10:00:00' is
+// 2024-01-05 10:00:00, '...+02:00' is shifted to UTC), a number stored as text ('true' in a
+// boolean column, a decimal too long for a REAL), JSON.  Such columns are ordered by
+// vigil_sort_key() (a scan and a sort); the others by the column itself (the index).
+// A numeric column is checked for text values: an index seek on its first key column.
+Dialect::KeyOrder SqliteDialect::key_order(Session& session, const Table& table,
+                                           const Column& column) const {
+  const std::string quoted = quote_identifier(column.name);
+  const std::string natural = quoted + " COLLATE BINARY";
+  switch (column.type_class) {
+    case TypeClass::kText:
+    case TypeClass::kBlob:
+    case TypeClass::kOther:
+      return {natural, false, {}};
+    case TypeClass::kInteger:
+    case TypeClass::kReal:
+    case TypeClass::kNumeric:
+    case TypeClass::kBoolean: {
+      const Value text =
+          session.scalar("SELECT 1 FROM " + qualified(table.ref) + " WHERE " + quoted +
+                         " >= '' AND typeof(" + quoted + ") = 'text' LIMIT 1");
+      if (text.is_null()) return {natural, false, {}};
+      break;
+    }
+    default:
+      break;
+  }
+  return {
+      fmt::format("vigil_sort_key({}, {})", static_cast<int>(column.type_class), quoted), true, {}};
 }
 
 std::string SqliteDialect::file_backup_unavailable() const {

@@ -16,6 +16,7 @@ class SqliteDialect final : public Dialect {
   std::string param(int n) const override;
   std::string list_tables_sql() const override;
   std::string find_table_sql() const override;
+  std::string find_table_any_case_sql() const override;
   std::string table_at_sql() const override;
   std::string columns_sql() const override;
   std::string foreign_keys_sql() const override;
@@ -60,6 +61,7 @@ class SqliteDialect final : public Dialect {
                                const std::vector<std::string>& columns) const override;
   std::string byte_ordered(const Column& column, const std::string& quoted) const override;
   std::string typed_param(int n, const Column& column) const override;
+  KeyOrder key_order(Session& session, const Table& table, const Column& column) const override;
   std::string file_backup_unavailable() const override;
   std::string quick_check_sql() const override;
   std::string begin_write_sql() const override;

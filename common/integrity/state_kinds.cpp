@@ -5,7 +5,8 @@
 //                           at or below the column's largest value: the rows at or above the
 //                           next value are the offending rows (the next inserts collide with
 //                           them).  Only sequences the catalog ties to the column (serial,
-//                           identity, AUTOINCREMENT) are known.
+//                           identity, AUTOINCREMENT, or the dependency of an integer column's
+//                           nextval() default on its sequence) are known.
 //   invalid_index           an index the engine marks invalid (PostgreSQL: a failed CREATE INDEX
 //                           CONCURRENTLY): it is not used, and a unique one enforces nothing.
 //   unvalidated_constraint  a foreign key or CHECK constraint created NOT VALID (PostgreSQL):
@@ -29,7 +30,7 @@ class SequenceBehind final : public CheckKind {
     Session& session = context.session;
     const Dialect& d = session.dialect();
     for (const auto& column : table.columns) {
-      if (!column.identity || column.sequence.empty()) continue;
+      if (column.sequence.empty()) continue;
       auto state = session.query(d.sequence_state_sql(table.ref),
                                  {Value::text(column.sequence), Value::text(table.ref.name)});
       if (!state->next() || state->get(0).is_null()) continue;

@@ -728,7 +728,7 @@ class Repairer {
 
   void repair_sequences(const Table& table) {
     for (const auto& column : table.columns) {
-      if (!column.identity || column.sequence.empty()) continue;
+      if (column.sequence.empty()) continue;
       std::optional<SequenceGap> gap = sequence_gap(table, column);
       if (!gap) continue;
       if (!dry_ && !d_.lock_table_sql(table.ref).empty()) {

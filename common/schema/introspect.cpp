@@ -46,10 +46,34 @@ std::optional<Found> find_with(Session& session, const std::string& sql, const P
   return found_at(*cursor);
 }
 
+// The relation named exactly `name` (in `schema`, when given); else the one relation whose
+// name (and schema) equal them ignoring ASCII case; several → kUndefinedTable listing them
+// (docs/architecture.md, "Decisions").
 std::optional<Found> find(Session& session, const std::optional<std::string>& schema,
                           const std::string& name) {
-  return find_with(session, session.dialect().find_table_sql(),
-                   {schema ? Value::text(*schema) : Value::null(), Value::text(name)});
+  const Params params{schema ? Value::text(*schema) : Value::null(), Value::text(name)};
+  auto exact = find_with(session, session.dialect().find_table_sql(), params);
+  if (exact && exact->ref.name == name && (!schema || exact->ref.schema == *schema)) return exact;
+  std::vector<Found> candidates;
+  auto cursor = session.catalog_query(session.dialect().find_table_any_case_sql(), params);
+  while (cursor->next()) {
+    Found f = found_at(*cursor);
+    if (f.ref.name == name && (!schema || f.ref.schema == *schema)) return f;
+    candidates.push_back(std::move(f));
+  }
+  if (candidates.size() <= 1) {
+    if (candidates.empty()) return std::nullopt;
+    return candidates.front();
+  }
+  std::string list;
+  for (const Found& f : candidates) {
+    list += (list.empty() ? "\"" : ", \"") + session.dialect().display_name(f.ref) + "\"";
+  }
+  const std::string shown = schema ? *schema + "." + name : name;
+  throw Error(
+      ErrorCode::kUndefinedTable,
+      fmt::format("table name \"{}\" is ambiguous: it matches {} ignoring case", shown, list),
+      "Pass the name exactly as the catalog stores it.");
 }
 
 Found lookup(Session& session, const std::string& name) {
@@ -60,10 +84,6 @@ Found lookup(Session& session, const std::string& name) {
   // The name is the caller's: looked up as the caller's session would (search_path).
   const CallerNames callers(session);
   auto found = find(session, std::nullopt, name);
-  if (!found) {
-    const std::string lower = sql::ascii_lower(name);
-    if (lower != name) found = find(session, std::nullopt, lower);
-  }
   if (!found) {
     if (auto dot = name.find('.'); dot != std::string::npos && dot > 0 && dot + 1 < name.size()) {
       found = find(session, name.substr(0, dot), name.substr(dot + 1));
@@ -200,6 +220,11 @@ TableRef resolve_table(Session& session, const std::string& name) {
   return lookup(session, name).ref;
 }
 
+TableWithKind resolve_table_with_kind(Session& session, const std::string& name) {
+  Found found = lookup(session, name);
+  return {std::move(found.ref), std::move(found.kind)};
+}
+
 Table introspect_table(Session& session, const std::string& name) {
   return load(session, lookup(session, name));
 }
@@ -229,6 +254,12 @@ std::vector<Found> list_found(Session& session) {
 std::vector<TableRef> list_user_tables(Session& session) {
   std::vector<TableRef> out;
   for (auto& f : list_found(session)) out.push_back(std::move(f.ref));
+  return out;
+}
+
+std::vector<TableWithKind> list_user_tables_with_kind(Session& session) {
+  std::vector<TableWithKind> out;
+  for (auto& f : list_found(session)) out.push_back({std::move(f.ref), std::move(f.kind)});
   return out;
 }
 

@@ -20,15 +20,25 @@ SchemaModel introspect_schema(Session& session);
 // The user tables as introspect_schema() would list them (names only), in the same order.
 std::vector<TableRef> list_user_tables(Session& session);
 
-// One table by the name a user passes to a vigil function: the catalog name (case-sensitive
-// in PostgreSQL, with a lower-case retry; case-insensitive in SQLite), looked up the way the
-// engine resolves an unqualified name (search_path / temp, main, attached), or `schema.table`.
-// Errors: NULL/empty name → kInvalidParameter; no such table → kUndefinedTable (42P01);
-// a view, sequence, ... → kWrongObjectType (42809).
+// One table by the name a user passes to a vigil function: the catalog name, looked up the
+// way the engine resolves an unqualified name (search_path / temp, main, attached) -- the
+// relation with exactly that name first, else the only one whose name equals it ignoring
+// ASCII case -- or, when neither exists, `schema.table` by the same rule.
+// Errors: NULL/empty name → kInvalidParameter; no such table, or several matching ignoring
+// case → kUndefinedTable (42P01); a view, sequence, ... → kWrongObjectType (42809).
 Table introspect_table(Session& session, const std::string& name);
 
 // Resolves the name only (no columns etc.).
 TableRef resolve_table(Session& session, const std::string& name);
+
+// A table's name and its kind as the catalog queries report it ("table", "partitioned"): what
+// Dialect::table_source() needs to read the table's own rows.
+struct TableWithKind {
+  TableRef ref;
+  std::string kind;
+};
+TableWithKind resolve_table_with_kind(Session& session, const std::string& name);
+std::vector<TableWithKind> list_user_tables_with_kind(Session& session);
 
 // The table at exactly `ref` (no search_path, no case retry), or nullopt when there is none or
 // it is not a table.  For callers that already hold catalog names (migration tracking).

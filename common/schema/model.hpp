@@ -46,7 +46,9 @@ struct Column {
   std::string default_expr;  // engine text of the default, "" when there is none
   bool identity = false;     // PostgreSQL identity/serial, SQLite AUTOINCREMENT
   bool generated = false;    // a generated (computed) column
-  std::string sequence;      // PostgreSQL: the owned sequence; SQLite: "sqlite_sequence"
+  // PostgreSQL: the owned sequence, else the one an integer column's nextval() default uses
+  // (identity stays false then); SQLite: "sqlite_sequence".
+  std::string sequence;
 };
 
 struct ForeignKey {

@@ -42,17 +42,19 @@ constexpr std::size_t kStatCount = sizeof kStatColumns / sizeof kStatColumns[0];
 
 class TableStatsSource : public RowSource {
  public:
-  TableStatsSource(Session& session, std::vector<TableRef> tables)
+  TableStatsSource(Session& session, std::vector<TableWithKind> tables)
       : session_(session), tables_(std::move(tables)) {}
 
   bool next(Row& row) override {
     if (pos_ >= tables_.size()) return false;
     session_.check_interrupts();
     session_.wait_point(WaitPoint::kTableStats);
-    const TableRef& ref = tables_[pos_++];
+    const TableRef& ref = tables_[pos_].ref;
+    const std::string& kind = tables_[pos_++].kind;
     const Dialect& dialect = session_.dialect();
+    // The table's own rows (an inheritance parent without its children), as its sizes are.
     const Value rows =
-        session_.scalar(fmt::format("SELECT count(*) FROM {}", dialect.qualified(ref)));
+        session_.scalar(fmt::format("SELECT count(*) FROM {}", dialect.table_source(ref, kind)));
     auto stats =
         session_.query(dialect.table_stats_sql(), {Value::text(ref.schema), Value::text(ref.name)});
     row.assign(2 + kStatCount, Value::null());
@@ -71,7 +73,7 @@ class TableStatsSource : public RowSource {
 
  private:
   Session& session_;
-  std::vector<TableRef> tables_;
+  std::vector<TableWithKind> tables_;
   std::size_t pos_ = 0;
 };
 
@@ -82,11 +84,11 @@ void register_table_stats_function(std::vector<FunctionSpec>& out) {
   for (const auto& c : kStatColumns) f.columns.push_back({c.name, c.type});
   f.args = {{"table_name", ValueKind::kText, true}};
   f.table = [](Session& session, const Args& args) -> std::unique_ptr<RowSource> {
-    std::vector<TableRef> tables;
+    std::vector<TableWithKind> tables;
     if (args.has(0)) {
-      tables.push_back(resolve_table(session, args.text(0)));
+      tables.push_back(resolve_table_with_kind(session, args.text(0)));
     } else {
-      tables = list_user_tables(session);
+      tables = list_user_tables_with_kind(session);
     }
     return std::make_unique<TableStatsSource>(session, std::move(tables));
   };

@@ -91,6 +91,11 @@ class Dialect {
   // One relation by name.  params: schema (text or NULL = the engine's lookup order), name.
   //   schema, name, kind ('table'|'partitioned'|'view'|'sequence'|...), without_rowid, strict
   virtual std::string find_table_sql() const = 0;
+  // Every relation whose name equals `name` ignoring ASCII case, among those find_table_sql()
+  // could reach (params and columns alike; the schema, when given, also matched ignoring
+  // case), in the engine's lookup order.  The second step of a name lookup, when no relation
+  // has exactly that name (docs/architecture.md, "Decisions").
+  virtual std::string find_table_any_case_sql() const = 0;
   // The same for a relation whose schema and name the caller holds from the catalog (schema
   // never NULL); no row, or a row of another kind, when there is no table there.  Cheaper where
   // find_table_sql() also has to look for other objects of that name (SQLite).
@@ -281,6 +286,17 @@ class Dialect {
   virtual std::string byte_ordered(const Column& column, const std::string& quoted) const = 0;
   // The n-th bound parameter as a value of `column`'s type, to compare with the column.
   virtual std::string typed_param(int n, const Column& column) const = 0;
+  // How vigil_checksum_segments orders and bounds one key column of `table`, so that the order
+  // is the canonical key order (canonical_sort_key) in both engines.  `expression` is what
+  // ORDER BY and the bound comparisons use; with `sort_key` it is the column's sort key and a
+  // bound is bound as canonical_sort_key() of its value, else a bound is typed_param().
+  // With `bound_type`, a bound is bound as text and cast to it instead of typed_param().
+  struct KeyOrder {
+    std::string expression;
+    bool sort_key = false;
+    std::string bound_type;
+  };
+  virtual KeyOrder key_order(Session& session, const Table& table, const Column& column) const = 0;
   // Why vigil_backup is not available on this engine and what to use instead ("" where it is).
   virtual std::string file_backup_unavailable() const = 0;
   // A quick physical check of a database file: one text column, a single row 'ok' when the
