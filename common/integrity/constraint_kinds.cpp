@@ -102,7 +102,6 @@ class ForeignKeyOrphans final : public CheckKind {
       Subject subject;
       subject.check_name = "fk_orphan";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = "foreign key " + column_list(fk.columns) + " references " + parent;
       if (!parent_kind) subject.detail += ", a table that does not exist";
       if (full) subject.detail += " MATCH FULL";
@@ -155,7 +154,6 @@ class NotNullViolations final : public CheckKind {
       Subject subject;
       subject.check_name = "not_null";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = "column " + column + " is declared NOT NULL";
       probe->subjects_.push_back(std::move(subject));
     }
@@ -232,7 +230,6 @@ class CheckConstraintViolations final : public CheckKind {
       Subject subject;
       subject.check_name = "check_constraint";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = labels.back();
       probe->subjects_.push_back(std::move(subject));
     }
@@ -311,7 +308,6 @@ class UniqueDuplicates final : public CheckKind {
       Subject subject;
       subject.check_name = "unique_duplicate";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail =
           what + (index.valid ? "" : ", an index that is not valid") + ": rows share their key";
       probe->subjects_.push_back(std::move(subject));
@@ -389,7 +385,6 @@ class TypeMismatches final : public CheckKind {
       Subject subject;
       subject.check_name = "type_mismatch";
       subject.severity = Severity::kWarning;
-      subject.repairable = false;
       subject.detail =
           "column " + c.name + " declared " + c.declared + " holds values of another storage class";
       probe->subjects_.push_back(std::move(subject));

@@ -52,7 +52,6 @@ class SequenceBehind final : public CheckKind {
       Subject subject;
       subject.check_name = "sequence_behind";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = fmt::format("{} gives {} next, at or {} the {} value of column {}", sequence,
                                    next, descending ? "above" : "below",
                                    descending ? "smallest" : "largest", column.name);
