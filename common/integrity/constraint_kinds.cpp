@@ -150,11 +150,22 @@ class NotNullViolations final : public CheckKind {
     probe->key_names = id.key_names;
     probe->locator_names = id.locator_names;
     probe->extra_count = several ? columns.size() : 0;
+    // SQLite lets NULL into a primary key column of a rowid table (other than an INTEGER
+    // PRIMARY KEY) unless the column itself says NOT NULL: a historical bug it keeps for
+    // compatibility.  Such a column was not declared NOT NULL; the finding says what is true.
+    const bool key_may_be_null = d.primary_key_may_be_null(table);
     for (const auto& column : columns) {
+      const Column* c = table.find_column(column);
       Subject subject;
       subject.check_name = "not_null";
       subject.severity = Severity::kError;
-      subject.detail = "column " + column + " is declared NOT NULL";
+      if (key_may_be_null && c != nullptr && !c->declared_not_null) {
+        subject.detail = "primary key column " + column +
+                         " holds NULL: SQLite allows NULL in a PRIMARY KEY column that is not "
+                         "an INTEGER PRIMARY KEY (a historical bug); declare it NOT NULL";
+      } else {
+        subject.detail = "column " + column + " is declared NOT NULL";
+      }
       probe->subjects_.push_back(std::move(subject));
     }
     if (several) {
