@@ -102,7 +102,6 @@ class ForeignKeyOrphans final : public CheckKind {
       Subject subject;
       subject.check_name = "fk_orphan";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = "foreign key " + column_list(fk.columns) + " references " + parent;
       if (!parent_kind) subject.detail += ", a table that does not exist";
       if (full) subject.detail += " MATCH FULL";
@@ -151,12 +150,22 @@ class NotNullViolations final : public CheckKind {
     probe->key_names = id.key_names;
     probe->locator_names = id.locator_names;
     probe->extra_count = several ? columns.size() : 0;
+    // SQLite lets NULL into a primary key column of a rowid table (other than an INTEGER
+    // PRIMARY KEY) unless the column itself says NOT NULL: a historical bug it keeps for
+    // compatibility.  Such a column was not declared NOT NULL; the finding says what is true.
+    const bool key_may_be_null = d.primary_key_may_be_null(table);
     for (const auto& column : columns) {
+      const Column* c = table.find_column(column);
       Subject subject;
       subject.check_name = "not_null";
       subject.severity = Severity::kError;
-      subject.repairable = true;
-      subject.detail = "column " + column + " is declared NOT NULL";
+      if (key_may_be_null && c != nullptr && !c->declared_not_null) {
+        subject.detail = "primary key column " + column +
+                         " holds NULL: SQLite allows NULL in a PRIMARY KEY column that is not "
+                         "an INTEGER PRIMARY KEY (a historical bug); declare it NOT NULL";
+      } else {
+        subject.detail = "column " + column + " is declared NOT NULL";
+      }
       probe->subjects_.push_back(std::move(subject));
     }
     if (several) {
@@ -232,7 +241,6 @@ class CheckConstraintViolations final : public CheckKind {
       Subject subject;
       subject.check_name = "check_constraint";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = labels.back();
       probe->subjects_.push_back(std::move(subject));
     }
@@ -311,7 +319,6 @@ class UniqueDuplicates final : public CheckKind {
       Subject subject;
       subject.check_name = "unique_duplicate";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail =
           what + (index.valid ? "" : ", an index that is not valid") + ": rows share their key";
       probe->subjects_.push_back(std::move(subject));
@@ -389,7 +396,6 @@ class TypeMismatches final : public CheckKind {
       Subject subject;
       subject.check_name = "type_mismatch";
       subject.severity = Severity::kWarning;
-      subject.repairable = false;
       subject.detail =
           "column " + c.name + " declared " + c.declared + " holds values of another storage class";
       probe->subjects_.push_back(std::move(subject));

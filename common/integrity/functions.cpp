@@ -29,6 +29,7 @@
 #include <map>
 
 #include "integrity/check_kind.hpp"
+#include "repair/repair.hpp"
 #include "schema/introspect.hpp"
 #include "stats/integrity_hook.hpp"
 #include "vigil/dialect.hpp"
@@ -75,6 +76,7 @@ constexpr std::size_t kSamples = 10;
 // What vigil_check() keeps of one subject while its probe runs: a count and the smallest keys.
 struct Tally {
   std::int64_t violations = 0;
+  std::int64_t repairable = 0;  // physical: problems vigil_repair() repairs (an index rebuilt)
   std::string first_detail;
   std::vector<std::pair<Row, Value>> samples;  // sorted by key, at most kSamples
 
@@ -104,13 +106,15 @@ class CheckSource final : public RowSource {
  public:
   // `database_wide` false leaves out the database-wide probes (the physical check of every
   // table) of an all-tables check.
+  // `judge` false leaves `repairable` NULL (vigil_health() counts findings only).
   CheckSource(Session& session, std::vector<Table> tables, bool all_tables, bool full,
-              bool database_wide = true)
+              bool database_wide = true, bool judge = true)
       : session_(session),
         context_{session, full, all_tables, false},
         tables_(std::move(tables)),
         all_tables_(all_tables),
-        database_wide_(database_wide) {}
+        database_wide_(database_wide),
+        judge_wanted_(judge) {}
 
   bool next(Row& row) override {
     while (pending_.empty()) {
@@ -176,7 +180,13 @@ class CheckSource final : public RowSource {
         const std::string name = other != nullptr ? display(*other) : own;
         if (other != nullptr) tables.emplace(name, *other);
         const std::size_t s = cursor->subject();
-        tallies[{name, s}].add(*cursor, subjects[s].detail.empty());
+        Tally& tally = tallies[{name, s}];
+        tally.add(*cursor, subjects[s].detail.empty());
+        if (subjects[s].check_name == "physical" && judge() != nullptr &&
+            judge()->repairs_physical(other != nullptr ? *other : probe.table(),
+                                      cursor->detail())) {
+          ++tally.repairable;
+        }
       }
     }
     for (std::size_t s = 0; s < subjects.size(); ++s) {
@@ -202,11 +212,20 @@ class CheckSource final : public RowSource {
         }
       }
       const TableRef& ref = tables[key.first];
-      pending_.push_back({Value::text(subject.check_name),
-                          Value::text(severity_name(subject.severity)),
-                          ref.name.empty() ? Value::null() : Value::text(key.first),
-                          Value::text(detail), Value::integer(tally.violations),
-                          Value::boolean(subject.repairable), tally.sample_keys()});
+      Value repairable = Value::boolean(false);
+      if (judge() == nullptr) {
+        repairable = Value::null();
+      } else if (subject.check_name == "physical") {
+        if (tally.repairable > 0) {
+          repairable = tally.repairable == tally.violations ? Value::boolean(true) : Value::null();
+        }
+      } else if (tally.violations > 0) {
+        repairable = judge()->verdict(ref, subject);
+      }
+      pending_.push_back(
+          {Value::text(subject.check_name), Value::text(severity_name(subject.severity)),
+           ref.name.empty() ? Value::null() : Value::text(key.first), Value::text(detail),
+           Value::integer(tally.violations), repairable, tally.sample_keys()});
     }
   }
 
@@ -221,6 +240,11 @@ class CheckSource final : public RowSource {
             Value::json("[]")};
   }
 
+  RepairJudge* judge() {
+    if (judge_wanted_ && !judge_) judge_ = std::make_unique<RepairJudge>(session_);
+    return judge_.get();
+  }
+
   std::string display(const TableRef& ref) const {
     return ref.name.empty() ? std::string() : session_.dialect().display_name(ref);
   }
@@ -230,6 +254,8 @@ class CheckSource final : public RowSource {
   std::vector<Table> tables_;
   bool all_tables_;
   bool database_wide_;
+  bool judge_wanted_;
+  std::unique_ptr<RepairJudge> judge_;  // made at the first finding
   std::size_t table_pos_ = 0;
   bool database_done_ = false;
   std::deque<std::unique_ptr<Probe>> probes_;
@@ -272,7 +298,8 @@ class CheckRowsSource final : public RowSource {
 namespace vigil {
 
 std::int64_t count_integrity_findings(Session& session) {
-  integrity::CheckSource source(session, introspect_schema(session).tables, true, false, false);
+  integrity::CheckSource source(session, introspect_schema(session).tables, true, false, false,
+                                false);
   std::int64_t errors = 0;
   Row row;
   while (source.next(row)) {

@@ -92,7 +92,6 @@ class StepProbe final : public Probe {
     Subject subject;
     subject.check_name = "physical";
     subject.severity = Severity::kError;
-    subject.repairable = false;
     subjects_.push_back(std::move(subject));  // detail: the first problem found
   }
   std::unique_ptr<ViolationCursor> run(Session& session) const override {

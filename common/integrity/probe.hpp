@@ -29,7 +29,7 @@ struct Subject {
   std::string check_name;  // "fk_orphan", ..., or "rule:<name>" for a user rule
   Severity severity = Severity::kError;
   std::string detail;  // the finding's detail; "" = the first offending row's detail
-  bool repairable = false;
+  // (`repairable` of vigil_check() is decided by the repair itself: RepairJudge, repair.hpp)
   bool report_when_clean = false;  // reported with 0 violations (the info rows)
 };
 

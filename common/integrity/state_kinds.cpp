@@ -53,7 +53,6 @@ class SequenceBehind final : public CheckKind {
       Subject subject;
       subject.check_name = "sequence_behind";
       subject.severity = Severity::kError;
-      subject.repairable = true;
       subject.detail = fmt::format("{} gives {} next, at or {} the {} value of column {}", sequence,
                                    next, descending ? "above" : "below",
                                    descending ? "smallest" : "largest", column.name);
@@ -72,7 +71,8 @@ class InvalidIndexes final : public CheckKind {
  public:
   std::string_view name() const override { return "invalid_index"; }
 
-  void plan(CheckContext&, const Table& table, Probes& out) const override {
+  void plan(CheckContext& context, const Table& table, Probes& out) const override {
+    const Dialect& d = context.session.dialect();
     auto probe = std::make_unique<FactProbe>();
     probe->table_ = table.ref;
     for (const auto& index : table.indexes) {
@@ -84,7 +84,8 @@ class InvalidIndexes final : public CheckKind {
                        " is not valid (a failed CREATE INDEX CONCURRENTLY?): queries do not use "
                        "it" +
                        (index.unique ? " and it enforces no uniqueness" : "") +
-                       "; REINDEX INDEX CONCURRENTLY or drop it";
+                       "; REINDEX INDEX CONCURRENTLY " +
+                       d.qualified(TableRef{table.ref.schema, index.name}) + " or drop it";
       probe->subjects_.push_back(std::move(subject));
     }
     if (!probe->subjects_.empty()) out.push_back(std::move(probe));
@@ -99,14 +100,15 @@ class UnvalidatedConstraints final : public CheckKind {
     const Dialect& d = context.session.dialect();
     auto probe = std::make_unique<FactProbe>();
     probe->table_ = table.ref;
+    // The statement to run, as it can be run: names quoted (a name may hold any character).
     auto add = [&](const std::string& what, const std::string& name) {
       Subject subject;
       subject.check_name = "unvalidated_constraint";
       subject.severity = Severity::kWarning;
       subject.detail = what +
-                       " is NOT VALID: rows written before it were never checked; "
-                       "ALTER TABLE ... VALIDATE CONSTRAINT " +
-                       name + " once the data is clean";
+                       " is NOT VALID: rows written before it were never checked; ALTER TABLE " +
+                       d.qualified(table.ref) + " VALIDATE CONSTRAINT " + d.quote_identifier(name) +
+                       " once the data is clean";
       probe->subjects_.push_back(std::move(subject));
     };
     for (const auto& fk : table.foreign_keys) {

@@ -177,6 +177,8 @@ struct Outcome {
   std::string detail;
 };
 
+}  // namespace
+
 class Repairer {
  public:
   Repairer(Session& session, bool dry_run, bool orphans_to_null)
@@ -184,6 +186,57 @@ class Repairer {
         d_(session.dialect()),
         dry_(dry_run),
         orphans_to_null_(orphans_to_null) {}
+
+  // The judge of vigil_check()'s `repairable` (RepairJudge): the same decisions as a dry run
+  // with the default options, made without writing or locking anything.
+  explicit Repairer(Session& session)
+      : session_(session),
+        d_(session.dialect()),
+        dry_(true),
+        orphans_to_null_(false),
+        judge_(true) {
+    schema_ = introspect_schema(session_);
+  }
+
+  // What a repair does to the offending rows of one finding: true: it repairs them all (for
+  // unique_duplicate: every newer row of a shared key), false: none ('none' or 'refused'),
+  // NULL: some.  `subject` is the finding's subject as the check kind planned it.
+  Value verdict(const TableRef& ref, const integrity::Subject& subject) {
+    const std::string& name = subject.check_name;
+    if (name == "sequence_behind" || name == "invalid_index") return Value::boolean(true);
+    if (name == "unvalidated_constraint" || name == "physical") return Value::boolean(false);
+    const Table* table = find_table(ref);
+    if (table == nullptr) return Value::boolean(false);
+    outcomes_.clear();
+    if (name == "unique_duplicate") {
+      repair_duplicates(*table, subject.detail);
+    } else {
+      only_finding_ = name + ": " + subject.detail;
+      integrity::CheckContext context{session_, false, true, true};
+      const integrity::CheckKind& kind = integrity::find_check_kind(name);
+      Probes probes;
+      kind.plan(context, *table, probes);
+      const std::vector<const ForeignKey*> fks = foreign_keys(*table);
+      for (std::size_t i = 0; i < probes.size(); ++i) {
+        const ForeignKey* fk = name == "fk_orphan" && i < fks.size() ? fks[i] : nullptr;
+        repair_probe(*table, kind.name(), *probes[i], fk);
+      }
+      only_finding_.clear();
+    }
+    std::int64_t changed = 0;
+    std::int64_t left = 0;
+    for (const auto& o : outcomes_) {
+      (o.action == "none" || o.action == "refused" ? left : changed) += o.rows;
+    }
+    outcomes_.clear();
+    if (changed == 0) return Value::boolean(false);
+    return left == 0 ? Value::boolean(true) : Value::null();
+  }
+
+  // Whether the repair rebuilds the index a physical problem of table `ref` names.
+  bool repairs_physical(const TableRef& ref, const std::string& detail) const {
+    return !ref.name.empty() && !damaged_index(find_table(ref), detail).empty();
+  }
 
   std::vector<Row> run(WriteCall& call) {
     if (!d_.repair_lock_sql().empty()) session_.exec(d_.repair_lock_sql());
@@ -262,13 +315,7 @@ class Repairer {
       }
       Probes probes;
       kind->plan(context, table, probes);
-      // fk_orphan plans one probe per foreign key, in the table's order.
-      std::vector<const ForeignKey*> fks;
-      for (const auto& fk : table.foreign_keys) {
-        if (!fk.columns.empty() && fk.parent_columns.size() == fk.columns.size()) {
-          fks.push_back(&fk);
-        }
-      }
+      const std::vector<const ForeignKey*> fks = foreign_keys(table);
       for (std::size_t i = 0; i < probes.size(); ++i) {
         const ForeignKey* fk = name == "fk_orphan" && i < fks.size() ? fks[i] : nullptr;
         repair_probe(table, name, *probes[i], fk);
@@ -276,10 +323,29 @@ class Repairer {
     }
   }
 
+  // fk_orphan plans one probe per foreign key, in the table's order: these.
+  static std::vector<const ForeignKey*> foreign_keys(const Table& table) {
+    std::vector<const ForeignKey*> fks;
+    for (const auto& fk : table.foreign_keys) {
+      if (!fk.columns.empty() && fk.parent_columns.size() == fk.columns.size()) {
+        fks.push_back(&fk);
+      }
+    }
+    return fks;
+  }
+
   // --- rows ---------------------------------------------------------------------------------
+
+  // Whether the judge looks at this subject (every subject outside the judge).
+  bool judged(const integrity::Subject& subject) const {
+    return only_finding_.empty() || subject.check_name + ": " + subject.detail == only_finding_;
+  }
 
   void repair_probe(const Table& table, std::string_view kind, const integrity::Probe& probe,
                     const ForeignKey* fk) {
+    bool any = false;
+    for (const auto& subject : probe.subjects()) any = any || judged(subject);
+    if (!any) return;
     const auto* query = dynamic_cast<const QueryProbe*>(&probe);
     if (query == nullptr) {  // a fact: nothing to change row by row
       auto cursor = probe.run(session_);
@@ -314,6 +380,7 @@ class Repairer {
     while (cursor->next()) {
       const std::size_t s = cursor->subject();
       const auto& subject = probe.subjects()[s];
+      if (!judged(subject)) continue;
       const std::string finding = subject.check_name + ": " + subject.detail;
       const Row ids = cursor->sort_key();
       RowAddress address;
@@ -459,10 +526,10 @@ class Repairer {
   std::optional<Row> read_row(const Table& table, const RowAddress& address) {
     Params params;
     const std::string where = match_sql(address, params);
-    auto cursor = session_.query(
-        fmt::format("SELECT {} FROM {} WHERE {}{}", column_list_sql(table),
-                    d_.table_source(table.ref, table.kind), where, d_.lock_row_suffix()),
-        params);
+    auto cursor = session_.query(fmt::format("SELECT {} FROM {} WHERE {}{}", column_list_sql(table),
+                                             d_.table_source(table.ref, table.kind), where,
+                                             judge_ ? std::string() : d_.lock_row_suffix()),
+                                 params);
     if (!cursor->next()) return std::nullopt;
     Row row;
     for (std::size_t i = 0; i < table.columns.size(); ++i) row.push_back(cursor->get(i));
@@ -518,6 +585,10 @@ class Repairer {
         Row changed = *row;
         changed[i] = value;
         if (offends(table, change, changed)) continue;
+        if (judge_) {
+          add(action, table, change.finding);
+          return;
+        }
         keep(table, address, *row, change.reason, "changed", target->name);
         Params params{bindable(value)};
         const std::string where = match_sql(address, params);
@@ -539,6 +610,10 @@ class Repairer {
           change.finding + " (rows of " + child +
               (unseen ? " may reference the row: vigil cannot tell)"
                       : " reference the row: repair or quarantine them first)"));
+      return;
+    }
+    if (judge_) {
+      add("quarantine", table, change.finding);
       return;
     }
     keep(table, address, *row, change.reason, "removed", "");
@@ -645,9 +720,11 @@ class Repairer {
 
   // --- unique_duplicate ---------------------------------------------------------------------
 
-  void repair_duplicates(const Table& table) {
+  // `only`: the judge's finding (vigil_check()'s detail of one index), "" for every index.
+  void repair_duplicates(const Table& table, const std::string& only = "") {
     for (const auto& index : table.indexes) {
       if (!index.unique || index.columns.empty()) continue;
+      if (!only.empty() && only.rfind(index_label(index) + " ", 0) != 0) continue;
       if (d_.enforces_valid_unique_indexes() && index.valid) continue;
       const integrity::UniqueKey key = integrity::unique_key(d_, index);
       if (key.terms.empty()) continue;  // not checked either (integrity::UniqueDuplicates)
@@ -864,10 +941,20 @@ class Repairer {
     }
   }
 
+  // How integrity::UniqueDuplicates names an index at the start of its detail.
+  static std::string index_label(const Index& index) {
+    const char* what = index.origin == IndexOrigin::kPrimaryKey         ? "primary key "
+                       : index.origin == IndexOrigin::kUniqueConstraint ? "unique constraint "
+                                                                        : "unique index ";
+    return what + index.name;
+  }
+
   Session& session_;
   const Dialect& d_;
   bool dry_;
-  bool orphans_to_null_;  // fk_orphans => 'set_null'
+  bool orphans_to_null_;      // fk_orphans => 'set_null'
+  bool judge_ = false;        // RepairJudge: decide, write nothing, lock nothing
+  std::string only_finding_;  // the judge's finding ("check_name: detail"), "" outside it
   std::string quarantine_;
   std::int64_t batch_ = 0;
   std::int64_t kept_ = 0;  // rows copied to the quarantine
@@ -877,6 +964,8 @@ class Repairer {
 };
 
 // --- restore ----------------------------------------------------------------------------------
+
+namespace {
 
 class Restorer {
  public:
@@ -1195,6 +1284,17 @@ class Restorer {
 };
 
 }  // namespace
+
+RepairJudge::RepairJudge(Session& session) : repairer_(std::make_unique<Repairer>(session)) {}
+RepairJudge::~RepairJudge() = default;
+
+Value RepairJudge::verdict(const TableRef& table, const integrity::Subject& subject) {
+  return repairer_->verdict(table, subject);
+}
+
+bool RepairJudge::repairs_physical(const TableRef& table, const std::string& detail) const {
+  return repairer_->repairs_physical(table, detail);
+}
 
 // Both run as a WriteCall: in SQLite outside a transaction, BEGIN IMMEDIATE first, so that the
 // busy timeout applies to another connection's write (write_call.hpp).

@@ -208,7 +208,6 @@ class RuleViolations final : public CheckKind {
       Subject subject;
       subject.check_name = "rule:" + rule.name;
       subject.severity = parse_severity(rule.severity);
-      subject.repairable = true;
       subject.detail = fmt::format("fails rule {} ({})", rule.name, rule.condition);
       const std::string detail = subject.detail;
       probe->subjects_.push_back(std::move(subject));

@@ -36,6 +36,48 @@ bool numeric_class(TypeClass c) {
          c == TypeClass::kBoolean;
 }
 
+// The canonical name of a default that is the current time (its tokens' texts lowercased and
+// joined without spaces), or nullptr.  One name per value a row gets:
+//   current_timestamp  the transaction's start (PostgreSQL now(), CURRENT_TIMESTAMP,
+//                      transaction_timestamp(), LOCALTIMESTAMP and the ('now'::text)::timestamp
+//                      casts pg_dump writes for DEFAULT 'now'; SQLite CURRENT_TIMESTAMP,
+//                      datetime('now'), datetime(): SQLite has no transaction time, its
+//                      CURRENT_TIMESTAMP is the counterpart)
+//   current_date, current_time  the same for dates and times
+//   statement_timestamp, clock_timestamp  not the transaction's time: kept apart
+// SQLite's datetime('now', 'localtime') is local time, not UTC: an expression of its own.
+// 'now'::timestamptz written by the user is no such default: PostgreSQL evaluates it once, at
+// CREATE TABLE, and keeps the timestamp (a constant).
+const char* current_time_default(const std::string& compact) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"current_timestamp", "current_timestamp"},
+      {"now()", "current_timestamp"},
+      {"transaction_timestamp()", "current_timestamp"},
+      {"localtimestamp", "current_timestamp"},
+      {"('now'::text)::timestampwithtimezone", "current_timestamp"},
+      {"('now'::text)::timestampwithouttimezone", "current_timestamp"},
+      {"datetime('now')", "current_timestamp"},
+      {"datetime()", "current_timestamp"},
+      {"current_date", "current_date"},
+      {"('now'::text)::date", "current_date"},
+      {"(now())::date", "current_date"},
+      {"date('now')", "current_date"},
+      {"date()", "current_date"},
+      {"current_time", "current_time"},
+      {"localtime", "current_time"},
+      {"('now'::text)::timewithtimezone", "current_time"},
+      {"('now'::text)::timewithouttimezone", "current_time"},
+      {"time('now')", "current_time"},
+      {"time()", "current_time"},
+      {"statement_timestamp()", "statement_timestamp"},
+      {"clock_timestamp()", "clock_timestamp"},
+  };
+  for (const auto& [spelling, name] : kNames) {
+    if (compact == spelling) return name;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string canonical_default(const std::string& expr, TypeClass type_class) {
@@ -58,6 +100,13 @@ std::string canonical_default(const std::string& expr, TypeClass type_class) {
     if (!wraps) break;
     tokens.erase(tokens.begin());
     tokens.pop_back();
+  }
+  // The current date and time, in every spelling the engines keep (pg_get_expr, pg_dump of
+  // old servers, sqlite_schema), before casts are dropped: ('now'::text)::date is not 'now'.
+  {
+    std::string compact;
+    for (const auto& t : tokens) compact += sql::ascii_lower(std::string(t.text));
+    if (const char* now = current_time_default(compact)) return now;
   }
   // Drop PostgreSQL casts: 'x'::character varying, '-1'::integer, '{}'::jsonb.  Only a cast
   // that ends the expression: in 'a'::text || 'b'::text the first one is not the whole story.
@@ -109,14 +158,6 @@ std::string canonical_default(const std::string& expr, TypeClass type_class) {
     if (!n.empty() && n[0] == '+') n.erase(0, 1);
     return n;
   }
-  static const char* const kTimestampNow[] = {"current_timestamp",       "now()",
-                                              "transaction_timestamp()", "localtimestamp",
-                                              "datetime('now')",         "statement_timestamp()"};
-  for (const char* now : kTimestampNow) {
-    if (lower == now) return "current_timestamp";
-  }
-  if (lower == "current_date" || lower == "date('now')") return "current_date";
-  if (lower == "current_time" || lower == "time('now')") return "current_time";
   return "expression";
 }
 

@@ -135,6 +135,7 @@ Table load(Session& session, const Found& found) {
       col.declared_type = cursor->get(1).to_text();
       col.type_class = classify_type(cursor->get(2).to_text());
       col.not_null = cursor->get(3).to_bool();
+      col.declared_not_null = col.not_null;
       col.default_expr = cursor->get(4).to_text();
       const auto pk_position = cursor->get(5).to_integer();
       col.generated = cursor->get(6).to_bool();

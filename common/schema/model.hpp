@@ -42,10 +42,11 @@ struct Column {
   int position = 0;           // 1-based ordinal among the table's columns
   std::string declared_type;  // as the engine reports it
   TypeClass type_class = TypeClass::kOther;
-  bool not_null = false;     // declared NOT NULL, or part of the primary key
-  std::string default_expr;  // engine text of the default, "" when there is none
-  bool identity = false;     // PostgreSQL identity/serial, SQLite AUTOINCREMENT
-  bool generated = false;    // a generated (computed) column
+  bool not_null = false;           // declared NOT NULL, or part of the primary key
+  bool declared_not_null = false;  // declared NOT NULL itself (not only as a key column)
+  std::string default_expr;        // engine text of the default, "" when there is none
+  bool identity = false;           // PostgreSQL identity/serial, SQLite AUTOINCREMENT
+  bool generated = false;          // a generated (computed) column
   // PostgreSQL: the owned sequence, else the one an integer column's nextval() default uses
   // (identity stays false then); SQLite: "sqlite_sequence".
   std::string sequence;

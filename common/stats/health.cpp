@@ -245,8 +245,10 @@ HealthReport evaluate_health(Session& session) {
   }
   int warnings = 0;
   int criticals = 0;
+  int unknowns = 0;
   std::string critical_names;
   std::string warning_names;
+  std::string unknown_names;
   for (const auto& m : report.metrics) {
     if (m.status == HealthStatus::kCritical) {
       ++criticals;
@@ -254,21 +256,30 @@ HealthReport evaluate_health(Session& session) {
     } else if (m.status == HealthStatus::kWarning) {
       ++warnings;
       warning_names += (warning_names.empty() ? "" : ", ") + m.metric;
+    } else if (m.status == HealthStatus::kUnknown) {
+      ++unknowns;
+      unknown_names += (unknown_names.empty() ? "" : ", ") + m.metric;
     }
   }
+  // The score counts what was measured; a metric that could not be measured is no evidence of
+  // health, so the status is never 'excellent' while one is unknown, and the message names it.
   report.score = std::max(0, 100 - 10 * warnings - 30 * criticals);
-  report.overall_status = criticals > 0        ? "critical"
-                          : warnings == 0      ? "excellent"
-                          : report.score >= 80 ? "good"
-                                               : "degraded";
-  if (criticals == 0 && warnings == 0) {
-    report.overall_message = "every metric is within its threshold";
-  } else {
-    std::string m;
-    if (criticals > 0) m = "critical: " + critical_names;
-    if (warnings > 0) m += (m.empty() ? "" : "; ") + std::string("warning: ") + warning_names;
-    report.overall_message = m;
+  report.overall_status = criticals > 0                    ? "critical"
+                          : warnings == 0 && unknowns == 0 ? "excellent"
+                          : report.score >= 80             ? "good"
+                                                           : "degraded";
+  std::string m;
+  if (criticals > 0) m = "critical: " + critical_names;
+  if (warnings > 0) m += (m.empty() ? "" : "; ") + std::string("warning: ") + warning_names;
+  if (m.empty()) {
+    m = unknowns == 0 ? "every metric is within its threshold"
+                      : "every measured metric is within its threshold";
   }
+  if (unknowns > 0) {
+    m += fmt::format("; not measured: {} ({} of {} metrics unknown)", unknown_names, unknowns,
+                     report.metrics.size());
+  }
+  report.overall_message = m;
   return report;
 }
 

@@ -2,10 +2,11 @@
 //
 //   vigil_health() → table(metric, value, threshold, status, message)
 //       One row per metric, then one row metric = 'overall'.  status is 'ok', 'warning',
-//       'critical' or 'unknown' (the metric cannot be measured here; it does not count).  The
-//       overall row's value is a score from 0 to 100 (100 - 10 per warning - 30 per critical,
-//       at least 0) and its status a word: 'critical' when any metric is critical, else
-//       'excellent' (no warning), 'good' (score >= 80) or 'degraded'.
+//       'critical' or 'unknown' (the metric cannot be measured here).  The overall row's value
+//       is a score from 0 to 100 over the measured metrics (100 - 10 per warning - 30 per
+//       critical, at least 0) and its status a word: 'critical' when any metric is critical,
+//       else 'excellent' (no warning and no unknown metric), 'good' (score >= 80) or
+//       'degraded'; its message names the unknown metrics ("not measured: ...").
 //       Metrics of both engines: integrity_findings (critical), error_rate_pct (critical),
 //       mean_query_ms (warning), database_size_mb (warning, when a limit is set).  PostgreSQL
 //       adds connections_pct, cache_hit_pct (below the threshold is bad), xid_age,

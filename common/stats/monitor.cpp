@@ -158,6 +158,9 @@ void register_monitor_functions(std::vector<FunctionSpec>& out) {
                  {"status", ValueKind::kText},
                  {"alert", ValueKind::kText}};
     f.writes = true;
+    // SQLite: also a scalar, SELECT vigil_snapshot(), which returns the rows as a JSON array
+    // (as vigil_migrate() does) and is what the messages of vigil_monitor_start suggest.
+    f.sqlite_scalar_json = true;
     f.table = [](Session& session, const Args&) -> std::unique_ptr<RowSource> {
       return std::make_unique<VectorRowSource>(take_snapshot(session));
     };

@@ -279,6 +279,11 @@ def without_preload():
             row = con.execute("SELECT status, message FROM vigil_health() "
                               "WHERE metric = 'error_rate_pct'").fetchone()
             check(row[0] == "unknown" and "shared_preload_libraries" in row[1], str(row))
+            # unknown is not healthy: never 'excellent', and the overall message names them
+            overall = con.execute("SELECT status, message FROM vigil_health() "
+                                  "WHERE metric = 'overall'").fetchone()
+            check(overall[0] != "excellent" and
+                  "not measured: error_rate_pct, mean_query_ms (2 of " in overall[1], str(overall))
             # the rest of vigil works
             check(con.execute("SELECT count(*) FROM vigil_health()").fetchone()[0] > 5, "health")
             families(con.execute("SELECT vigil_metrics()").fetchone()[0])
