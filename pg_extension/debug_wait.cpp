@@ -45,8 +45,11 @@ void define_debug_wait_settings() {
       wait_point_entries, PGC_SUSET, GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
 }
 
-void maybe_wait_at(WaitPoint point) {
-  if (wait_point == kOff || wait_point != setting_value(point)) return;
+bool wait_point_requested(WaitPoint point) {
+  return wait_point != kOff && wait_point == setting_value(point);
+}
+
+void wait_at_point() {
   // Ends only by an ERROR out of CHECK_FOR_INTERRUPTS (cancel, statement_timeout, terminate) or
   // by postmaster death.  The timeout only makes the loop look at the interrupt flags again
   // now and then (a signal sets the latch anyway); it decides nothing.

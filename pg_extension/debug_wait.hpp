@@ -27,8 +27,11 @@ namespace vigil::pg {
 // Defines the setting (from _PG_init).
 void define_debug_wait_settings();
 
-// Waits, until the statement is cancelled, when `point` is the one vigil.debug_wait_point
-// names; returns at once otherwise.  May raise a PostgreSQL ERROR (call it through pg_call).
-void maybe_wait_at(WaitPoint point);
+// Whether vigil.debug_wait_point names `point` (one integer comparison: the cost when off).
+bool wait_point_requested(WaitPoint point);
+
+// Waits until the statement is cancelled: never returns normally, ends by a PostgreSQL ERROR
+// (call it through pg_call) or by the backend's exit.
+[[noreturn]] void wait_at_point();
 
 }  // namespace vigil::pg

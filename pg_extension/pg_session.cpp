@@ -574,7 +574,8 @@ void SpiSession::check_interrupts() {
 }
 
 void SpiSession::wait_point(WaitPoint point) {
-  pg_call([point] { maybe_wait_at(point); });
+  if (!wait_point_requested(point)) return;
+  pg_call([] { wait_at_point(); });
 }
 
 const Dialect& SpiSession::dialect() const {
