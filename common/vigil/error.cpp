@@ -27,6 +27,7 @@ constexpr int kSqliteMismatch = 20;    // SQLITE_MISMATCH
 constexpr int kSqliteInternal = 2;     // SQLITE_INTERNAL
 constexpr int kSqliteCorrupt = 11;     // SQLITE_CORRUPT
 constexpr int kSqliteConstraint = 19;  // SQLITE_CONSTRAINT
+constexpr int kSqliteToobig = 18;      // SQLITE_TOOBIG
 
 constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kInvalidParameter, "22023", kSqliteError},
@@ -50,6 +51,8 @@ constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kIntegrityViolation, "23000", kSqliteConstraint},
     {ErrorCode::kEngineError, "38000", kSqliteError},
     {ErrorCode::kDataCorrupted, "XX001", kSqliteCorrupt},
+    {ErrorCode::kProgramLimitExceeded, "54000", kSqliteToobig},
+    {ErrorCode::kInvalidObjectDefinition, "42P17", kSqliteError},
     {ErrorCode::kInternal, "XX000", kSqliteInternal},
 };
 

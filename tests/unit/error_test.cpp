@@ -49,6 +49,8 @@ const Expected kExpected[] = {
     {ErrorCode::kIntegrityViolation, "23000", SQLITE_CONSTRAINT},
     {ErrorCode::kEngineError, "38000", SQLITE_ERROR},
     {ErrorCode::kDataCorrupted, "XX001", SQLITE_CORRUPT},
+    {ErrorCode::kProgramLimitExceeded, "54000", SQLITE_TOOBIG},
+    {ErrorCode::kInvalidObjectDefinition, "42P17", SQLITE_ERROR},
     {ErrorCode::kInternal, "XX000", SQLITE_INTERNAL},
 };
 
