@@ -19,7 +19,7 @@ SELECT vigil_rule_add('m', 'child', 'vigil_migrate() IS NOT NULL');
 SELECT vigil_rule_add('r', 'child', 'random() > 0');
 SELECT vigil_rule_add('o', 'child', 'val IN other');
 SELECT vigil_rule_add('a', 'child', 'sum(val) > 0');
-SELECT vigil_rule_add('big', 'child', 'val = 1' || replace(zeroblob(7000), x'00', ' OR val = 1'));
+SELECT vigil_rule_add('big', 'child', 'val = 1' || replace(printf('%.7000c', 'x'), 'x', ' OR val = 1'));
 SELECT count(*) AS stored FROM vigil_rules;
 -- written by hand instead
 INSERT INTO vigil_rules (name, table_name, condition, severity, repair) VALUES
@@ -29,7 +29,7 @@ INSERT INTO vigil_rules (name, table_name, condition, severity, repair) VALUES
   ('union', 'child', '1) FROM other UNION SELECT (1', 'error', 'auto'),
   ('in_other', 'child', 'val IN other', 'error', 'auto'),
   ('comment', 'child', 'val > 0 -- positive', 'error', 'auto'),
-  ('big', 'child', 'val = 1' || replace(zeroblob(7000), x'00', ' OR val = 1'), 'error', 'auto');
+  ('big', 'child', 'val = 1' || replace(printf('%.7000c', 'x'), 'x', ' OR val = 1'), 'error', 'auto');
 CREATE VIEW findings AS SELECT check_name, detail, violations FROM vigil_check();
 -- the victim opens the file, hardened as the SQLite documentation advises, and reads the view
 .open security_rules.db
