@@ -405,8 +405,7 @@ Oid relation_owner(Oid relid) {
 // FROM, nothing else) and analysed as a CHECK constraint of the table is (transformExpr with
 // EXPR_KIND_CHECK_CONSTRAINT over the table's range table entry), which refuses subqueries,
 // aggregates, window and set-returning functions and parameters.
-void check_condition(const char* schema, const char* name, const char* text,
-                     const char* added_by) {
+void check_condition(const char* schema, const char* name, const char* text, const char* added_by) {
   CHECK_FOR_INTERRUPTS();
   const Oid relid = stored_code_relid(schema, name);
   const Oid owner = relation_owner(relid);
@@ -431,13 +430,12 @@ void check_condition(const char* schema, const char* name, const char* text,
                errhint("Drop the rule, or add it again as the table's owner.")));
     }
     if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) {
-      ereport(ERROR,
-              (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-               errmsg("rules of table %s are evaluated only by roles to which its row-level "
-                      "security does not apply",
-                      name),
-               errhint("A rule runs as the table's owner; check as the owner, or as a role "
-                       "with BYPASSRLS.")));
+      ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                      errmsg("rules of table %s are evaluated only by roles to which its row-level "
+                             "security does not apply",
+                             name),
+                      errhint("A rule runs as the table's owner; check as the owner, or as a role "
+                              "with BYPASSRLS.")));
     }
   }
 
@@ -446,21 +444,20 @@ void check_condition(const char* schema, const char* name, const char* text,
   auto* select = raw != nullptr && IsA(raw->stmt, SelectStmt)
                      ? reinterpret_cast<SelectStmt*>(raw->stmt)
                      : nullptr;
-  const bool one_expression =
-      select != nullptr && list_length(select->targetList) == 1 &&
-      select->distinctClause == NIL && select->intoClause == nullptr &&
-      select->fromClause == NIL && select->whereClause == nullptr && select->groupClause == NIL &&
-      select->havingClause == nullptr && select->windowClause == NIL &&
-      select->valuesLists == NIL && select->sortClause == NIL &&
-      select->limitOffset == nullptr && select->limitCount == nullptr &&
-      select->lockingClause == NIL && select->withClause == nullptr &&
-      select->op == SETOP_NONE;
+  const bool one_expression = select != nullptr && list_length(select->targetList) == 1 &&
+                              select->distinctClause == NIL && select->intoClause == nullptr &&
+                              select->fromClause == NIL && select->whereClause == nullptr &&
+                              select->groupClause == NIL && select->havingClause == nullptr &&
+                              select->windowClause == NIL && select->valuesLists == NIL &&
+                              select->sortClause == NIL && select->limitOffset == nullptr &&
+                              select->limitCount == nullptr && select->lockingClause == NIL &&
+                              select->withClause == nullptr && select->op == SETOP_NONE;
   ResTarget* target = one_expression ? linitial_node(ResTarget, select->targetList) : nullptr;
   if (target == nullptr || target->name != nullptr || target->indirection != NIL) {
-    ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
-                    errmsg("a rule condition must be one expression"),
-                    errhint("Write one boolean expression over the table's columns, as in a "
-                            "CHECK constraint.")));
+    ereport(ERROR,
+            (errcode(ERRCODE_SYNTAX_ERROR), errmsg("a rule condition must be one expression"),
+             errhint("Write one boolean expression over the table's columns, as in a "
+                     "CHECK constraint.")));
   }
   CHECK_FOR_INTERRUPTS();
   const Relation rel = table_open(relid, AccessShareLock);
@@ -473,11 +470,10 @@ void check_condition(const char* schema, const char* name, const char* text,
   expr = coerce_to_boolean(pstate, expr, "rule condition");
   assign_expr_collations(pstate, expr);
   if (contain_volatile_functions(expr)) {
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-             errmsg("a rule condition must not call a volatile function"),
-             errhint("A condition only reads the row: its functions and operators must be "
-                     "IMMUTABLE or STABLE.")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                    errmsg("a rule condition must not call a volatile function"),
+                    errhint("A condition only reads the row: its functions and operators must be "
+                            "IMMUTABLE or STABLE.")));
   }
   free_parsestate(pstate);
   table_close(rel, NoLock);
@@ -493,8 +489,8 @@ auto run_as_owner(const char* schema, const char* name, F& run) -> decltype(run(
   Oid saved_user = InvalidOid;
   int saved_context = 0;
   GetUserIdAndSecContext(&saved_user, &saved_context);
-  SetUserIdAndSecContext(owner, saved_context | SECURITY_RESTRICTED_OPERATION |
-                                    SECURITY_LOCAL_USERID_CHANGE);
+  SetUserIdAndSecContext(
+      owner, saved_context | SECURITY_RESTRICTED_OPERATION | SECURITY_LOCAL_USERID_CHANGE);
   const int level = NewGUCNestLevel();
   decltype(run()) result{};
   PG_TRY();

@@ -618,31 +618,104 @@ namespace {
 // random() and changes() (their result is not the row's), load_extension(), vigil's own
 // functions, and every function an application or the sqlite3 shell registered (writefile,
 // readfile, edit, ...): SQLite cannot tell whether one has side effects.
-constexpr const char* kPureFunctions[] = {
-    "abs", "char", "coalesce", "format", "glob", "hex", "ifnull", "iif", "instr", "length",
-    "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "printf", "quote",
-    "replace", "round", "rtrim", "sign", "soundex", "substr", "substring", "trim", "typeof",
-    "unicode", "unlikely", "upper", "zeroblob", "date", "time", "datetime", "julianday",
-    "unixepoch", "strftime", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
-    "ceiling", "cos", "cosh", "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod",
-    "pi", "pow", "power", "radians", "sin", "sinh", "sqrt", "tan", "tanh", "trunc", "json",
-    "json_array", "json_array_length", "json_extract", "json_insert", "json_object",
-    "json_patch", "json_quote", "json_remove", "json_replace", "json_set", "json_type",
-    "json_valid", "->", "->>"};
+constexpr const char* kPureFunctions[] = {"abs",
+                                          "char",
+                                          "coalesce",
+                                          "format",
+                                          "glob",
+                                          "hex",
+                                          "ifnull",
+                                          "iif",
+                                          "instr",
+                                          "length",
+                                          "like",
+                                          "likelihood",
+                                          "likely",
+                                          "lower",
+                                          "ltrim",
+                                          "max",
+                                          "min",
+                                          "nullif",
+                                          "printf",
+                                          "quote",
+                                          "replace",
+                                          "round",
+                                          "rtrim",
+                                          "sign",
+                                          "soundex",
+                                          "substr",
+                                          "substring",
+                                          "trim",
+                                          "typeof",
+                                          "unicode",
+                                          "unlikely",
+                                          "upper",
+                                          "zeroblob",
+                                          "date",
+                                          "time",
+                                          "datetime",
+                                          "julianday",
+                                          "unixepoch",
+                                          "strftime",
+                                          "acos",
+                                          "acosh",
+                                          "asin",
+                                          "asinh",
+                                          "atan",
+                                          "atan2",
+                                          "atanh",
+                                          "ceil",
+                                          "ceiling",
+                                          "cos",
+                                          "cosh",
+                                          "degrees",
+                                          "exp",
+                                          "floor",
+                                          "ln",
+                                          "log",
+                                          "log10",
+                                          "log2",
+                                          "mod",
+                                          "pi",
+                                          "pow",
+                                          "power",
+                                          "radians",
+                                          "sin",
+                                          "sinh",
+                                          "sqrt",
+                                          "tan",
+                                          "tanh",
+                                          "trunc",
+                                          "json",
+                                          "json_array",
+                                          "json_array_length",
+                                          "json_extract",
+                                          "json_insert",
+                                          "json_object",
+                                          "json_patch",
+                                          "json_quote",
+                                          "json_remove",
+                                          "json_replace",
+                                          "json_set",
+                                          "json_type",
+                                          "json_valid",
+                                          "->",
+                                          "->>"};
 
 // Opcodes that change a database, its schema or the connection, or run code other than the
 // statement's own (a trigger program, a virtual table's methods).
 constexpr const char* kRefusedOpcodes[] = {
-    "OpenWrite",  "CreateBtree", "Destroy",   "Clear",     "ParseSchema", "SetCookie",
-    "Vacuum",     "IncrVacuum",  "Program",   "JournalMode", "DropTable", "DropIndex",
-    "DropTrigger", "LoadAnalysis", "VOpen",   "VFilter",   "VColumn",     "VNext",
-    "VUpdate",    "VBegin",      "VCreate",   "VDestroy",  "VRename",     "VCheck",
-    "VInitIn",    "AggStep",     "AggStep1",  "AggFinal",  "AggValue",    "AggInverse",
-    "Expire",     "FkCounter",   "MaxPgcnt",  "Pagecount", "CursorLock",  "TableLock"};
+    "OpenWrite",   "CreateBtree",  "Destroy",  "Clear",       "ParseSchema", "SetCookie",
+    "Vacuum",      "IncrVacuum",   "Program",  "JournalMode", "DropTable",   "DropIndex",
+    "DropTrigger", "LoadAnalysis", "VOpen",    "VFilter",     "VColumn",     "VNext",
+    "VUpdate",     "VBegin",       "VCreate",  "VDestroy",    "VRename",     "VCheck",
+    "VInitIn",     "AggStep",      "AggStep1", "AggFinal",    "AggValue",    "AggInverse",
+    "Expire",      "FkCounter",    "MaxPgcnt", "Pagecount",   "CursorLock",  "TableLock"};
 
 bool pure_function(std::string_view name) {
   for (const char* f : kPureFunctions) {
-    if (name.size() == std::strlen(f) && sqlite3_strnicmp(name.data(), f, static_cast<int>(name.size())) == 0) {
+    if (name.size() == std::strlen(f) &&
+        sqlite3_strnicmp(name.data(), f, static_cast<int>(name.size())) == 0) {
       return true;
     }
   }
@@ -650,7 +723,7 @@ bool pure_function(std::string_view name) {
 }
 
 [[noreturn]] void refuse_condition(const std::string& message) {
-  throw Error(ErrorCode::kInvalidObjectDefinition, message,
+  throw Error(ErrorCode::kInvalidDefinition, message,
               "A rule condition is one expression over its table's columns that only reads "
               "them (docs/reliability.md, \"Trust model for stored code\").");
 }
@@ -685,10 +758,11 @@ void SqliteSession::check_stored_condition(const TableRef& table, const std::str
   }
   std::set<std::int64_t> roots;
   {
-    auto c = query(fmt::format("SELECT rootpage FROM {}.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE "
-                               "AND type IN ('table', 'index')",
-                               dialect().quote_identifier(table.schema)),
-                   {Value::text(table.name)});
+    auto c = query(
+        fmt::format("SELECT rootpage FROM {}.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE "
+                    "AND type IN ('table', 'index')",
+                    dialect().quote_identifier(table.schema)),
+        {Value::text(table.name)});
     while (c->next()) roots.insert(c->get(0).to_integer());
   }
   Statement program;

@@ -253,9 +253,9 @@ class RuleViolations final : public CheckKind {
     if (!rules.empty()) session.check_may_evaluate(table.ref);
     for (const Rule& rule : rules) {
       const RowIdentity id = row_identity(d, table, "");
-      const std::string sql = rule_violations_sql(id.select.empty() ? "NULL" : id.select,
-                                                  d.table_source(table.ref, table.kind),
-                                                  rule.condition);
+      const std::string sql =
+          rule_violations_sql(id.select.empty() ? "NULL" : id.select,
+                              d.table_source(table.ref, table.kind), rule.condition);
       // A stored rule is checked at every evaluation; one that fails is a finding of its own.
       try {
         session.check_interrupts();

@@ -33,7 +33,7 @@ enum class ErrorCode {
   kEngineError,            // 38000 external_routine_exception: the engine refused a statement
   kDataCorrupted,          // XX001 data_corrupted: the engine found damaged storage
   kProgramLimitExceeded,   // 54000 program_limit_exceeded (SQLite SQLITE_TOOBIG)
-  kInvalidObjectDefinition,  // 42P17 invalid_object_definition
+  kInvalidDefinition,      // 42P17 invalid_object_definition
   kInternal,               // XX000 internal_error: a bug in vigil
 };
 

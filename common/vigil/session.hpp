@@ -155,7 +155,6 @@ class Session {
   const TableRef* stored_code_table_ = nullptr;
 };
 
-
 // Marks the statements started while it lives as the caller's: a lookup of a table name the
 // caller passed, a rule condition, a migration's SQL.  PostgreSQL runs vigil's functions with
 // `search_path` pinned to `pg_catalog, pg_temp`, so that vigil's own statements cannot pick up
