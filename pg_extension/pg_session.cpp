@@ -19,6 +19,12 @@
 extern "C" {
 #include "catalog/dependency.h"
 #include "catalog/index.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_node.h"
+#include "parser/parse_relation.h"
 #include "parser/parser.h"
 #include "utils/inval.h"
 }
@@ -370,11 +376,193 @@ SpiSession::SpiSession(bool read_only) : read_only_(read_only) {
   connected_ = true;
 }
 
+namespace {
+
+// --- Stored code (docs/reliability.md, "Trust model for stored code") ------------------------
+
+// The OID of the table schema.name; 42P01 when it is gone.
+Oid stored_code_relid(const char* schema, const char* name) {
+  const Oid nsp = get_namespace_oid(schema, false);
+  const Oid relid = get_relname_relid(name, nsp);
+  if (!OidIsValid(relid)) {
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                    errmsg("relation \"%s.%s\" does not exist", schema, name)));
+  }
+  return relid;
+}
+
+Oid relation_owner(Oid relid) {
+  const Relation rel = table_open(relid, AccessShareLock);
+  const Oid owner = rel->rd_rel->relowner;
+  table_close(rel, NoLock);
+  return owner;
+}
+
+// Raises unless `text` is one boolean expression over the table that calls no volatile function
+// and `added_by` (nullptr: the current user, adding the rule) is a member of the table's owner
+// role; when evaluating (added_by set), also unless the current user may read the whole table
+// (SELECT, no row security applies to them: the condition runs as the owner, who may see more).
+// The expression is parsed by PostgreSQL's own grammar (a PL/pgSQL expression: one target, no
+// FROM, nothing else) and analysed as a CHECK constraint of the table is (transformExpr with
+// EXPR_KIND_CHECK_CONSTRAINT over the table's range table entry), which refuses subqueries,
+// aggregates, window and set-returning functions and parameters.
+void check_condition(const char* schema, const char* name, const char* text, const char* added_by) {
+  CHECK_FOR_INTERRUPTS();
+  const Oid relid = stored_code_relid(schema, name);
+  const Oid owner = relation_owner(relid);
+  const Oid caller = GetUserId();
+  if (added_by == nullptr) {
+    if (!has_privs_of_role(caller, owner)) {
+      ereport(ERROR,
+              (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+               errmsg("must be owner of table %s to add a rule to it", name),
+               errhint("A rule runs as the table's owner: only the owner (or a member of the "
+                       "owner's role) may add one, as only the owner may add a CHECK "
+                       "constraint.")));
+    }
+  } else {
+    const Oid adder = get_role_oid(added_by, true);
+    if (!OidIsValid(adder) || !has_privs_of_role(adder, owner)) {
+      ereport(ERROR,
+              (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+               errmsg("rule was added by role \"%s\", which is not a member of the owner role "
+                      "of table %s",
+                      added_by, name),
+               errhint("Drop the rule, or add it again as the table's owner.")));
+    }
+    if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) {
+      ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                      errmsg("rules of table %s are evaluated only by roles to which its row-level "
+                             "security does not apply",
+                             name),
+                      errhint("A rule runs as the table's owner; check as the owner, or as a role "
+                              "with BYPASSRLS.")));
+    }
+  }
+
+  List* parsed = raw_parser(text, RAW_PARSE_PLPGSQL_EXPR);
+  auto* raw = list_length(parsed) == 1 ? linitial_node(RawStmt, parsed) : nullptr;
+  auto* select = raw != nullptr && IsA(raw->stmt, SelectStmt)
+                     ? reinterpret_cast<SelectStmt*>(raw->stmt)
+                     : nullptr;
+  const bool one_expression = select != nullptr && list_length(select->targetList) == 1 &&
+                              select->distinctClause == NIL && select->intoClause == nullptr &&
+                              select->fromClause == NIL && select->whereClause == nullptr &&
+                              select->groupClause == NIL && select->havingClause == nullptr &&
+                              select->windowClause == NIL && select->valuesLists == NIL &&
+                              select->sortClause == NIL && select->limitOffset == nullptr &&
+                              select->limitCount == nullptr && select->lockingClause == NIL &&
+                              select->withClause == nullptr && select->op == SETOP_NONE;
+  ResTarget* target = one_expression ? linitial_node(ResTarget, select->targetList) : nullptr;
+  if (target == nullptr || target->name != nullptr || target->indirection != NIL) {
+    ereport(ERROR,
+            (errcode(ERRCODE_SYNTAX_ERROR), errmsg("a rule condition must be one expression"),
+             errhint("Write one boolean expression over the table's columns, as in a "
+                     "CHECK constraint.")));
+  }
+  CHECK_FOR_INTERRUPTS();
+  const Relation rel = table_open(relid, AccessShareLock);
+  ParseState* pstate = make_parsestate(nullptr);
+  pstate->p_sourcetext = text;
+  ParseNamespaceItem* item =
+      addRangeTableEntryForRelation(pstate, rel, AccessShareLock, nullptr, false, true);
+  addNSItemToQuery(pstate, item, true, true, true);
+  Node* expr = transformExpr(pstate, target->val, EXPR_KIND_CHECK_CONSTRAINT);
+  expr = coerce_to_boolean(pstate, expr, "rule condition");
+  assign_expr_collations(pstate, expr);
+  if (contain_volatile_functions(expr)) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                    errmsg("a rule condition must not call a volatile function"),
+                    errhint("A condition only reads the row: its functions and operators must be "
+                            "IMMUTABLE or STABLE.")));
+  }
+  free_parsestate(pstate);
+  table_close(rel, NoLock);
+}
+
+// Runs `run` as the owner of the table schema.name under SECURITY_RESTRICTED_OPERATION, with
+// jit off, at a GUC nesting level of its own; the caller's identity, security context and
+// settings come back after it, also when it raises (as ANALYZE and REINDEX run index
+// expressions since CVE-2022-1552).
+template <typename F>
+auto run_as_owner(const char* schema, const char* name, F& run) -> decltype(run()) {
+  const Oid owner = relation_owner(stored_code_relid(schema, name));
+  Oid saved_user = InvalidOid;
+  int saved_context = 0;
+  GetUserIdAndSecContext(&saved_user, &saved_context);
+  SetUserIdAndSecContext(
+      owner, saved_context | SECURITY_RESTRICTED_OPERATION | SECURITY_LOCAL_USERID_CHANGE);
+  const int level = NewGUCNestLevel();
+  decltype(run()) result{};
+  PG_TRY();
+  {
+    (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
+    result = run();
+  }
+  PG_FINALLY();
+  {
+    AtEOXact_GUC(false, level);
+    SetUserIdAndSecContext(saved_user, saved_context);
+  }
+  PG_END_TRY();
+  return result;
+}
+
+}  // namespace
+
+void SpiSession::check_stored_condition(const TableRef& table, const std::string& condition,
+                                        const std::string& /*statement*/,
+                                        const std::string* added_by) {
+  const char* schema = table.schema.c_str();
+  const char* name = table.name.c_str();
+  const char* text = condition.c_str();
+  const char* adder = added_by != nullptr ? added_by->c_str() : nullptr;
+  const CallerNames names(*this);  // its names resolve as they will when it runs
+  savepoint();
+  try {
+    with_callers_path([schema, name, text, adder] {
+      check_condition(schema, name, text, adder);
+      return 0;
+    });
+  } catch (...) {
+    rollback_to();
+    throw;
+  }
+  release();
+}
+
+// The caller must be able to read the whole table (table SELECT, or SELECT on every column):
+// a rule runs as the owner, so it must not be the way to learn about rows of a table the
+// caller may not read.  PostgreSQL's own message, as the check's scan used to raise it.
+void SpiSession::check_may_evaluate(const TableRef& table) {
+  const char* schema = table.schema.c_str();
+  const char* name = table.name.c_str();
+  pg_call([schema, name] {
+    const Oid relid = stored_code_relid(schema, name);
+    const Oid caller = GetUserId();
+    if (pg_class_aclcheck(relid, caller, ACL_SELECT) != ACLCHECK_OK &&
+        pg_attribute_aclcheck_all(relid, caller, ACL_SELECT, ACLMASK_ALL) != ACLCHECK_OK) {
+      aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, const_cast<char*>(name));
+    }
+  });
+}
+
+// Statements of StoredCode run as the table's owner, restricted (run_as_owner).
+template <typename F>
+auto SpiSession::as_caller(F&& run) -> decltype(run()) {
+  const TableRef* table = stored_code_table();
+  if (table == nullptr) return with_callers_path(run);
+  const char* schema = table->schema.c_str();
+  const char* name = table->name.c_str();
+  return with_callers_path([schema, name, &run] { return run_as_owner(schema, name, run); });
+}
+
 // The bracket of fmgr_security_definer: a GUC nesting level whose end puts the pinned value
 // back.  On an error the level is left to the (sub)transaction abort that must follow, as
 // PostgreSQL does for a function's SET clause.
 template <typename F>
-auto SpiSession::as_caller(F&& run) -> decltype(run()) {
+auto SpiSession::with_callers_path(F&& run) -> decltype(run()) {
   if (!caller_names() || callers_search_path_.empty()) return pg_call(run);
   const char* path = callers_search_path_.c_str();
   struct Outcome {

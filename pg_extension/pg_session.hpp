@@ -46,6 +46,9 @@ class SpiSession final : public Session {
   std::string error_sqlstate(const std::exception& e) const override;
   std::string syntax_error(std::string_view statement) override;
   std::optional<std::vector<TableRef>> schema_changes() override;
+  void check_stored_condition(const TableRef& table, const std::string& condition,
+                              const std::string& statement, const std::string* added_by) override;
+  void check_may_evaluate(const TableRef& table) override;
 
   // Disconnects from SPI; the memory context current before the constructor is current again.
   void finish();
@@ -69,6 +72,9 @@ class SpiSession final : public Session {
   // caller's search_path for the statements after it.
   template <typename F>
   auto as_caller(F&& run) -> decltype(run());
+  // as_caller without the StoredCode bracket.
+  template <typename F>
+  auto with_callers_path(F&& run) -> decltype(run());
   SPIPlanPtr cached_plan(const std::string& text, const SpiParams& p, bool generic);
 
   bool read_only_;

@@ -286,7 +286,7 @@ CREATE SCHEMA app;
 CREATE TABLE app.gauges (id integer PRIMARY KEY, reading integer);
 INSERT INTO app.gauges VALUES (1, 5), (2, 50), (3, 7);
 CREATE FUNCTION app.limit_of() RETURNS integer LANGUAGE sql AS 'SELECT 10';
-CREATE FUNCTION app.in_range(v integer) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION app.in_range(v integer) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
 BEGIN
   RETURN v <= limit_of();  -- unqualified: found through the caller's search_path
 END $$;

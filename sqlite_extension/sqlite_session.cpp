@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "dialect/sqlite_dialect.hpp"
@@ -613,6 +614,201 @@ std::unique_ptr<Session> SqliteSession::open(const std::string& path, bool writa
 // SQLite has no parse-only API: sqlite3_prepare also resolves names, so only the errors that
 // mean "this is not SQL" count.  A PRAGMA is never prepared: some take effect while they are
 // prepared.
+namespace {
+
+// SQLite's built-in functions that compute their result from their arguments alone (or the
+// clock, as date('now') does): what a stored condition may call.  Everything else is refused:
+// random() and changes() (their result is not the row's), load_extension(), vigil's own
+// functions, and every function an application or the sqlite3 shell registered (writefile,
+// readfile, edit, ...): SQLite cannot tell whether one has side effects.
+constexpr const char* kPureFunctions[] = {"abs",
+                                          "char",
+                                          "coalesce",
+                                          "format",
+                                          "glob",
+                                          "hex",
+                                          "ifnull",
+                                          "iif",
+                                          "instr",
+                                          "length",
+                                          "like",
+                                          "likelihood",
+                                          "likely",
+                                          "lower",
+                                          "ltrim",
+                                          "max",
+                                          "min",
+                                          "nullif",
+                                          "printf",
+                                          "quote",
+                                          "replace",
+                                          "round",
+                                          "rtrim",
+                                          "sign",
+                                          "soundex",
+                                          "substr",
+                                          "substring",
+                                          "trim",
+                                          "typeof",
+                                          "unicode",
+                                          "unlikely",
+                                          "upper",
+                                          "zeroblob",
+                                          "date",
+                                          "time",
+                                          "datetime",
+                                          "julianday",
+                                          "unixepoch",
+                                          "strftime",
+                                          "acos",
+                                          "acosh",
+                                          "asin",
+                                          "asinh",
+                                          "atan",
+                                          "atan2",
+                                          "atanh",
+                                          "ceil",
+                                          "ceiling",
+                                          "cos",
+                                          "cosh",
+                                          "degrees",
+                                          "exp",
+                                          "floor",
+                                          "ln",
+                                          "log",
+                                          "log10",
+                                          "log2",
+                                          "mod",
+                                          "pi",
+                                          "pow",
+                                          "power",
+                                          "radians",
+                                          "sin",
+                                          "sinh",
+                                          "sqrt",
+                                          "tan",
+                                          "tanh",
+                                          "trunc",
+                                          "json",
+                                          "json_array",
+                                          "json_array_length",
+                                          "json_extract",
+                                          "json_insert",
+                                          "json_object",
+                                          "json_patch",
+                                          "json_quote",
+                                          "json_remove",
+                                          "json_replace",
+                                          "json_set",
+                                          "json_type",
+                                          "json_valid",
+                                          "->",
+                                          "->>"};
+
+// Opcodes that change a database, its schema or the connection, or run code other than the
+// statement's own (a trigger program, a virtual table's methods).
+constexpr const char* kRefusedOpcodes[] = {
+    "OpenWrite",   "CreateBtree",  "Destroy",  "Clear",       "ParseSchema", "SetCookie",
+    "Vacuum",      "IncrVacuum",   "Program",  "JournalMode", "DropTable",   "DropIndex",
+    "DropTrigger", "LoadAnalysis", "VOpen",    "VFilter",     "VColumn",     "VNext",
+    "VUpdate",     "VBegin",       "VCreate",  "VDestroy",    "VRename",     "VCheck",
+    "VInitIn",     "AggStep",      "AggStep1", "AggFinal",    "AggValue",    "AggInverse",
+    "Expire",      "FkCounter",    "MaxPgcnt", "Pagecount",   "CursorLock",  "TableLock"};
+
+bool pure_function(std::string_view name) {
+  for (const char* f : kPureFunctions) {
+    if (name.size() == std::strlen(f) &&
+        sqlite3_strnicmp(name.data(), f, static_cast<int>(name.size())) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+[[noreturn]] void refuse_condition(const std::string& message) {
+  throw Error(ErrorCode::kInvalidDefinition, message,
+              "A rule condition is one expression over its table's columns that only reads "
+              "them (docs/reliability.md, \"Trust model for stored code\").");
+}
+
+}  // namespace
+
+void SqliteSession::check_stored_condition(const TableRef& table, const std::string& condition,
+                                           const std::string& statement, const std::string*) {
+  (void)condition;  // inspected as part of `statement`
+  // One statement, read-only (sqlite3_stmt_readonly), nothing after it.
+  {
+    std::string_view tail;
+    Statement compiled;
+    compiled.stmt = prepare(db_, statement, &tail);
+    for (const char ch : tail) {
+      if (!std::isspace(static_cast<unsigned char>(ch))) {
+        throw Error(ErrorCode::kSyntaxError, "a rule condition must be one expression");
+      }
+    }
+    if (compiled.stmt == nullptr || sqlite3_stmt_readonly(compiled.stmt) == 0) {
+      refuse_condition("a rule condition must not change anything");
+    }
+  }
+  // The database the table is in (its index for OpenRead's P3) and the root pages of the
+  // table and its indexes: the only b-trees the statement may read.
+  std::int64_t db_index = -1;
+  {
+    auto c = query("PRAGMA database_list");
+    while (c->next()) {
+      if (c->get(1).to_text() == table.schema) db_index = c->get(0).to_integer();
+    }
+  }
+  std::set<std::int64_t> roots;
+  {
+    auto c = query(
+        fmt::format("SELECT rootpage FROM {}.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE "
+                    "AND type IN ('table', 'index')",
+                    dialect().quote_identifier(table.schema)),
+        {Value::text(table.name)});
+    while (c->next()) roots.insert(c->get(0).to_integer());
+  }
+  Statement program;
+  program.stmt = prepare(db_, "EXPLAIN " + statement, nullptr);
+  int rc;
+  while ((rc = sqlite3_step(program.stmt)) == SQLITE_ROW) {
+    const auto text = [&program](int i) {
+      const unsigned char* t = sqlite3_column_text(program.stmt, i);
+      return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t));
+    };
+    const std::string opcode = text(1);
+    for (const char* refused : kRefusedOpcodes) {
+      if (opcode == refused) {
+        if (opcode.rfind("Agg", 0) == 0) {
+          refuse_condition("a rule condition must not call an aggregate or window function");
+        }
+        if (opcode[0] == 'V') refuse_condition("a rule condition must not read a virtual table");
+        refuse_condition("a rule condition must not change anything (" + opcode + ")");
+      }
+    }
+    if (opcode == "Transaction" && sqlite3_column_int64(program.stmt, 3) != 0) {
+      refuse_condition("a rule condition must not change anything");
+    }
+    if (opcode == "OpenRead" || opcode == "ReopenIdx") {
+      if (sqlite3_column_int64(program.stmt, 4) != db_index ||
+          roots.count(sqlite3_column_int64(program.stmt, 3)) == 0) {
+        refuse_condition("a rule condition may read only the columns of its own table's row");
+      }
+    }
+    if (opcode == "Function" || opcode == "PureFunc") {
+      const std::string p4 = text(5);
+      const std::string name = p4.substr(0, p4.find('('));
+      if (!pure_function(name)) {
+        refuse_condition(fmt::format(
+            "a rule condition may call only SQLite's pure built-in functions (\"{}\" is not "
+            "one)",
+            name));
+      }
+    }
+  }
+  if (rc != SQLITE_DONE) throw_sqlite_error(db_, rc);
+}
+
 std::string SqliteSession::syntax_error(std::string_view statement) {
   {
     std::string_view s = statement;

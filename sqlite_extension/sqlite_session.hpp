@@ -49,6 +49,11 @@ class SqliteSession final : public Session, public DatabaseFiles {
   bool can_begin_transaction() const override { return sqlite3_get_autocommit(db_) != 0; }
   bool reading_only() const override { return sqlite3_txn_state(db_, nullptr) == SQLITE_TXN_READ; }
   std::string syntax_error(std::string_view statement) override;
+  // The statement compiled (one statement, read-only) and its program (EXPLAIN) inspected:
+  // reads of `table` (and its indexes) only, SQLite's pure built-in functions only, no
+  // aggregate, no virtual table.  `added_by` is ignored: SQLite has no roles.
+  void check_stored_condition(const TableRef& table, const std::string& condition,
+                              const std::string& statement, const std::string* added_by) override;
   std::optional<std::vector<TableRef>> schema_changes() override;
 
   sqlite3* db() const { return db_; }

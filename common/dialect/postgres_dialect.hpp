@@ -72,6 +72,7 @@ class PostgresDialect final : public Dialect {
   std::string lock_timeout_set_sql() const override;
   std::string sleep_sql() const override;
   std::string current_user_sql() const override;
+  std::string rule_added_by_sql() const override { return "added_by"; }
   std::string foreign_keys_enabled_sql() const override;
   std::string foreign_keys_set_sql(bool on) const override;
   std::string foreign_key_violations_sql() const override;

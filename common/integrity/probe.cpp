@@ -228,6 +228,10 @@ namespace {
 class QueryCursor final : public ViolationCursor {
  public:
   static std::unique_ptr<Cursor> start(const QueryProbe& probe, Session& session) {
+    if (probe.stored_code) {
+      const StoredCode code(session, probe.table());
+      return session.query(probe.sql, probe.params);
+    }
     const CallerNames callers(session, probe.caller_names);
     return session.query(probe.sql, probe.params);
   }

@@ -81,8 +81,11 @@ class QueryProbe final : public Probe {
   std::vector<std::string> key_names;
   std::vector<std::string> locator_names;
   std::size_t extra_count = 0;
-  // The SQL contains the caller's text (a rule condition): run it as CallerNames says.
+  // The SQL contains the caller's text: run it as CallerNames says.
   bool caller_names = false;
+  // The SQL contains stored code of the probe's table (a rule condition, checked by
+  // check_rule): run it as StoredCode says (PostgreSQL: as the table's owner, restricted).
+  bool stored_code = false;
   std::function<bool(std::size_t subject, const Row& extra)> violates;
   std::function<std::string(std::size_t subject, const Row& extra)> row_detail;
 

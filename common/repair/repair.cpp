@@ -351,9 +351,11 @@ class Repairer {
       auto cursor = probe.run(session_);
       while (cursor->next()) {
         const auto& subject = probe.subjects()[cursor->subject()];
+        const bool rule = subject.check_name.substr(0, 5) == "rule:";
         add("none", table,
             subject.check_name + ": " + cursor->detail() +
-                " (not changed by vigil_repair: repair the rows, then validate it)");
+                (rule ? " (not evaluated: drop the rule, or add it again as the table's owner)"
+                      : " (not changed by vigil_repair: repair the rows, then validate it)"));
       }
       return;
     }
@@ -546,12 +548,15 @@ class Repairer {
       select += (i > 0 ? ", " : "") + d_.typed_param(static_cast<int>(i + 1), table.columns[i]) +
                 " AS " + d_.quote_identifier(table.columns[i].name);
     }
-    const CallerNames names(session_, callers);
-    const Value hit =
-        session_.scalar(fmt::format("SELECT 1 FROM (SELECT {}) AS {} WHERE NOT ({})", select,
-                                    d_.quote_identifier(table.ref.name), condition),
-                        params);
-    return !hit.is_null();
+    // A rule's condition (checked when its probe was planned, check_rule) runs as stored code
+    // of the table; a CHECK constraint's is the engine's own text.  On lines of its own.
+    const std::string sql = fmt::format("SELECT 1 FROM (SELECT {}) AS {} WHERE NOT (\n{}\n)",
+                                        select, d_.quote_identifier(table.ref.name), condition);
+    if (callers) {
+      const StoredCode code(session_, table.ref);
+      return !session_.scalar(sql, params).is_null();
+    }
+    return !session_.scalar(sql, params).is_null();
   }
 
   bool offends(const Table& table, const Change& change, const Row& row) {

@@ -322,6 +322,9 @@ class Dialect {
   virtual std::string sleep_sql() const = 0;
   // One text value: the database role running the statement.  "" when the engine has no roles.
   virtual std::string current_user_sql() const = 0;
+  // The select expression of the role that stored a rule in vigil_rules (its added_by column,
+  // PostgreSQL), or NULL where the engine has no roles.
+  virtual std::string rule_added_by_sql() const { return "NULL"; }
   // Foreign keys the engine does not check by itself while migrating (SQLite, where the
   // table-rebuild pattern needs enforcement off).  All "" when the engine always enforces them.
   //   enabled: one 0/1 value; set: turns enforcement on or off (a no-op inside a transaction);

@@ -52,6 +52,7 @@ constexpr ErrorClass kErrorClasses[] = {
     {ErrorCode::kEngineError, "38000", kSqliteError},
     {ErrorCode::kDataCorrupted, "XX001", kSqliteCorrupt},
     {ErrorCode::kProgramLimitExceeded, "54000", kSqliteToobig},
+    {ErrorCode::kInvalidDefinition, "42P17", kSqliteError},
     {ErrorCode::kInternal, "XX000", kSqliteInternal},
 };
 

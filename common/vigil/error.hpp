@@ -32,7 +32,8 @@ enum class ErrorCode {
   kIntegrityViolation,     // 23000 integrity_constraint_violation (SQLite SQLITE_CONSTRAINT)
   kEngineError,            // 38000 external_routine_exception: the engine refused a statement
   kDataCorrupted,          // XX001 data_corrupted: the engine found damaged storage
-  kProgramLimitExceeded,   // 54000 program_limit_exceeded: input above a documented limit
+  kProgramLimitExceeded,   // 54000 program_limit_exceeded (SQLite SQLITE_TOOBIG)
+  kInvalidDefinition,      // 42P17 invalid_object_definition
   kInternal,               // XX000 internal_error: a bug in vigil
 };
 

@@ -39,6 +39,11 @@ std::string Session::syntax_error(std::string_view) {
   return {};
 }
 
+void Session::check_stored_condition(const TableRef&, const std::string&, const std::string&,
+                                     const std::string*) {
+  throw Error(ErrorCode::kFeatureNotSupported, "this engine cannot evaluate stored conditions");
+}
+
 std::optional<std::vector<TableRef>> Session::schema_changes() {
   return std::nullopt;
 }

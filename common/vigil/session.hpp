@@ -135,6 +135,32 @@ class Session {
   // CallerNames below): the host resolves their names as the caller's session would.
   bool caller_names() const { return caller_names_ > 0; }
 
+  // --- Stored code (docs/reliability.md, "Trust model for stored code") -------------------
+  // A rule condition is code kept in vigil's tables by one role and evaluated by whoever
+  // checks.  Before any evaluation the core asks the host to check it, then runs the statement
+  // that contains it inside a StoredCode scope.
+  //
+  // Checks that `condition` is exactly one boolean expression over `table` that has no side
+  // effect (PostgreSQL: parsed and analysed as a CHECK constraint, no volatile function; SQLite:
+  // `statement`, the statement vigil will run with the condition on lines of its own, compiled
+  // and its program inspected: one read-only statement calling only SQLite's pure built-in
+  // functions), and that the role that stored it may attach code to the table: `added_by`
+  // (nullptr: the caller, who is adding it now) must be a member of the table's owner role
+  // (PostgreSQL; SQLite has no roles).  Throws the engine's error or a vigil::Error, and leaves
+  // the transaction usable (PostgreSQL: the analysis runs in a subtransaction).  The default
+  // refuses every condition.
+  virtual void check_stored_condition(const TableRef& table, const std::string& condition,
+                                      const std::string& statement, const std::string* added_by);
+
+  // Raises what the engine raises when the caller may not read `table` (PostgreSQL: 42501
+  // without SELECT on it): checked before its stored code is, since it is the caller's
+  // problem, not the code's, and fails the call.  The default allows.
+  virtual void check_may_evaluate(const TableRef& /*table*/) {}
+
+  // The table whose owner the statements started now run as (see StoredCode below), or
+  // nullptr.
+  const TableRef* stored_code_table() const { return stored_code_table_; }
+
   // The engine's database files, where a database is a file the host can copy and open
   // (SQLite); nullptr where it is not (PostgreSQL).
   virtual DatabaseFiles* files() { return nullptr; }
@@ -151,7 +177,9 @@ class Session {
 
  private:
   friend class CallerNames;
+  friend class StoredCode;
   int caller_names_ = 0;
+  const TableRef* stored_code_table_ = nullptr;
 };
 
 // Marks the statements started while it lives as the caller's: a lookup of a table name the
@@ -174,6 +202,27 @@ class CallerNames {
  private:
   Session& session_;
   bool on_;
+};
+
+// Marks the statements started while it lives as containing stored code of `table` (a rule
+// condition checked by Session::check_stored_condition).  PostgreSQL runs them as the table's
+// owner under SECURITY_RESTRICTED_OPERATION with jit off, restoring the caller's identity after
+// (pg_extension/pg_session.cpp); SQLite has no identities: no effect (the check refused
+// everything that is not a pure read).  Names resolve as CallerNames says.
+class StoredCode {
+ public:
+  StoredCode(Session& session, const TableRef& table)
+      : session_(session), previous_(session.stored_code_table_), names_(session) {
+    session_.stored_code_table_ = &table;
+  }
+  StoredCode(const StoredCode&) = delete;
+  StoredCode& operator=(const StoredCode&) = delete;
+  ~StoredCode() { session_.stored_code_table_ = previous_; }
+
+ private:
+  Session& session_;
+  const TableRef* previous_;
+  CallerNames names_;
 };
 
 // A database that lives in one file: what vigil_backup and vigil_backup_verify need from the

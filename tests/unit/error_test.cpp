@@ -50,6 +50,7 @@ const Expected kExpected[] = {
     {ErrorCode::kEngineError, "38000", SQLITE_ERROR},
     {ErrorCode::kDataCorrupted, "XX001", SQLITE_CORRUPT},
     {ErrorCode::kProgramLimitExceeded, "54000", SQLITE_TOOBIG},
+    {ErrorCode::kInvalidDefinition, "42P17", SQLITE_ERROR},
     {ErrorCode::kInternal, "XX000", SQLITE_INTERNAL},
 };
 
