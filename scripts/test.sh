@@ -64,6 +64,8 @@ clients() {
    node side_by_side.js)
 }
 suite "client examples (Python, Node.js)" clients
+# (about 25 s: a venv, pip install of clients/python, both engines)
+suite "Python package vigil_client (pip install, SQLite and PostgreSQL)" clients/python/tests/run.sh
 suite "demo (validation platform, small scale, both engines)" tests/demo/run.sh
 suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
   /usr/bin/python3 tests/monitoring/run.py
