@@ -88,3 +88,8 @@ bench:
 
 lint:
 	scripts/lint.sh
+
+# Debian packages (postgresql-15-vigil, libsqlite3-mod-vigil) into build/deb/: scripts/deb.sh
+.PHONY: deb
+deb:
+	scripts/deb.sh

@@ -10,7 +10,9 @@ sqlite_pkgs=(build-essential cmake pkg-config libfmt-dev libxxhash-dev libsqlite
              python3 nlohmann-json3-dev)
 all_pkgs=("${sqlite_pkgs[@]}" googletest libgtest-dev libbenchmark-dev postgresql-15
           postgresql-server-dev-15 postgresql-contrib postgresql-15-cron python3-psycopg
-          python3-prometheus-client clang-tidy cppcheck clang-format clang libclang-rt-14-dev nodejs
+          python3-prometheus-client python3-sqlalchemy python3-psycopg2
+          python3-venv python3-pip python3-setuptools debhelper postgresql-server-dev-all dpkg-dev
+          fakeroot lintian clang-tidy cppcheck clang-format clang libclang-rt-14-dev nodejs
           valgrind)
 
 case "${1:-all}" in

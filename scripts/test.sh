@@ -64,6 +64,11 @@ clients() {
    node side_by_side.js)
 }
 suite "client examples (Python, Node.js)" clients
+# (about 25 s: a venv, pip install of clients/python, both engines)
+suite "Python package vigil_client (pip install, SQLite and PostgreSQL)" clients/python/tests/run.sh
+# (about 20 s: reuses the better-sqlite3 the previous suite built; 6 min when it must compile it)
+suite "npm packages sqlite-vigil (npm pack, installed into a project with better-sqlite3@12)" \
+  tests/npm/run.sh
 suite "demo (validation platform, small scale, both engines)" tests/demo/run.sh
 suite "monitoring (Prometheus parser, NOTIFY, sessions, no preload)" \
   /usr/bin/python3 tests/monitoring/run.py

@@ -1,0 +1,2 @@
+export declare function getLoadablePath(): string;
+export declare function load(db: { loadExtension(file: string): unknown }): void;
