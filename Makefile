@@ -22,7 +22,7 @@ CORE_SRCS := $(sort $(wildcard common/*/*.cpp))
 PG_SRCS := $(sort $(wildcard pg_extension/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = setup faults cancel schema stats errors integrity integrity_pg rules repair migrate migrate_concurrency query_stats health monitor optimize checksum security upgrade security_quarantine sequence_default inheritance defaults messages security_rules
+REGRESS = setup faults cancel schema stats errors integrity integrity_pg rules repair migrate migrate_concurrency query_stats health monitor optimize checksum security upgrade security_quarantine sequence_default inheritance defaults messages security_rules security_limits
 REGRESS_OPTS = --outputdir=build/regress --load-extension=plpgsql
 # Isolation tests (specs/*.spec, expected/*.out): pg_isolation_regress, run by installcheck.
 ISOLATION = migrate_lock repair_concurrency quarantine_batch

@@ -25,7 +25,7 @@ SELECT vigil_migrations_import(json_build_object(
       'version', g::text, 'name', 'm' || g, 'up_sql', 'SELECT ' || g,
       'options', CASE WHEN g < 30000 THEN json_build_object('requires', json_build_array((g + 1)::text))
                       ELSE '{}'::json END) ORDER BY g)
-    FROM generate_series(1, 30000) g))::text) AS imported;
+    FROM generate_series(1, 30000) g))::jsonb) AS imported;
 -- the plan: the chain's end first, the first version last
 SELECT count(*) AS migrations, min(version) FILTER (WHERE state = 'pending') AS any_pending
 FROM vigil_migration_status();
@@ -36,8 +36,8 @@ SELECT show_error($$SELECT vigil_migration_add('30000', 'm30000', 'SELECT 30000'
 SELECT count(*) AS still_30000 FROM vigil_migrations;
 
 -- limits: 54000, nothing changed
-SELECT show_error($$SELECT vigil_migrations_import('{"format": "vigil-migrations", "format_version": 1, "migrations": ['
-  || (SELECT string_agg('0', ',') FROM generate_series(1, 100001)) || ']}')$$);
+SELECT show_error($$SELECT vigil_migrations_import(('{"format": "vigil-migrations", "format_version": 1, "migrations": ['
+  || (SELECT string_agg('0', ',') FROM generate_series(1, 100001)) || ']}')::jsonb)$$);
 SELECT show_error($$SELECT vigil_migration_add('40000', 'many', repeat('SELECT 1; ', 100001))$$);
 SELECT show_error($$SELECT vigil_migration_add('40000', 'huge', repeat(' ', 64 * 1024 * 1024 + 1))$$);
 SELECT vigil_migration_add('40000', 'most', repeat('SELECT 1; ', 100000)) AS at_the_limit;
