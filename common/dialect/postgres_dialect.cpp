@@ -39,12 +39,8 @@ WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY 1, 2)sql";
 }
 
-// With no schema, the relation the search_path makes visible (temp schema first, as always).
-// This query runs with the caller's search_path (a CallerNames lookup), so it names every
-// type, function and operator with its schema: nothing in a schema the caller's path puts
-// before pg_catalog can match better.
-std::string PostgresDialect::find_table_sql() const {
-  return R"sql(
+// The columns both table lookups return (FindTable in the core reads them by position).
+constexpr const char* kFindTableSelect = R"sql(
 SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
        CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'r' THEN 'table'
             WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'partitioned'
@@ -61,7 +57,15 @@ SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
        c.relchecks OPERATOR(pg_catalog.>) 0
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-WHERE c.relname OPERATOR(pg_catalog.=) $2::pg_catalog.name
+)sql";
+
+// With no schema, the relation the search_path makes visible (temp schema first, as always).
+// This query runs with the caller's search_path (a CallerNames lookup), so it names every
+// type, function and operator with its schema: nothing in a schema the caller's path puts
+// before pg_catalog can match better.
+std::string PostgresDialect::find_table_sql() const {
+  return std::string(kFindTableSelect) +
+         R"sql(WHERE c.relname OPERATOR(pg_catalog.=) $2::pg_catalog.name
   AND CASE WHEN $1::pg_catalog.text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
            ELSE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name END
 LIMIT 1)sql";
@@ -71,24 +75,8 @@ LIMIT 1)sql";
 // folds A-Z only): visible ones with no schema, else those of the schema matching $1 ignoring
 // case.  A sequential scan of pg_class, run only when no relation has exactly that name.
 std::string PostgresDialect::find_table_any_case_sql() const {
-  return R"sql(
-SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text,
-       CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'r' THEN 'table'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'partitioned'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'view'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'materialized view'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'sequence'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'f' THEN 'foreign table'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'i' THEN 'index'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'I' THEN 'index'
-            WHEN c.relkind OPERATOR(pg_catalog.=) 'c' THEN 'composite type'
-            ELSE 'relation' END,
-       false, false,
-       c.relhastriggers OR c.relkind OPERATOR(pg_catalog.=) 'p', c.relhasindex,
-       c.relchecks OPERATOR(pg_catalog.>) 0
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-WHERE pg_catalog.lower(c.relname::pg_catalog.text COLLATE pg_catalog."C")
+  return std::string(kFindTableSelect) +
+         R"sql(WHERE pg_catalog.lower(c.relname::pg_catalog.text COLLATE pg_catalog."C")
         OPERATOR(pg_catalog.=) pg_catalog.lower($2::pg_catalog.text COLLATE pg_catalog."C")
   AND CASE WHEN $1::pg_catalog.text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
            ELSE pg_catalog.lower(n.nspname::pg_catalog.text COLLATE pg_catalog."C")
