@@ -25,7 +25,7 @@ struct Rule {
 };
 
 // The largest condition vigil stores or evaluates, in bytes (54000 / SQLITE_TOOBIG above it).
-constexpr std::size_t kMaxRuleConditionBytes = 64 * 1024;
+constexpr std::size_t kMaxRuleConditionBytes = std::size_t{64} * 1024;
 
 // Refuses, with a vigil::Error, a condition text that cannot be one expression (no engine is
 // asked): longer than kMaxRuleConditionBytes (54000), empty, a comment, a `;`, unbalanced
