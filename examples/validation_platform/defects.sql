@@ -19,20 +19,20 @@ WHERE id IN (SELECT id FROM ground_truth_objects WHERE (id + (SELECT seed FROM g
 UPDATE detection_events SET confidence = confidence * 100
 WHERE id IN (SELECT id FROM detection_events WHERE (id + (SELECT seed FROM gen_params)) % 11 = 1
              ORDER BY id LIMIT (SELECT bad_confidence FROM gen_params));
--- rule:detection_inside_frame: boxes past the right edge of the frame.
-UPDATE detection_events SET x = x + 2000
+-- rule:detection_inside_frame: boxes past the right edge of any frame.
+UPDATE detection_events SET x = x + 10000
 WHERE id IN (SELECT id FROM detection_events WHERE (id + (SELECT seed FROM gen_params)) % 11 = 2
              ORDER BY id LIMIT (SELECT detections_outside_frame FROM gen_params));
--- rule:detection_within_video: timestamps past the end of the video (every video is < 1000 s).
-UPDATE detection_events SET timestamp_s = timestamp_s + 1000
+-- rule:detection_within_video: timestamps past the end of any video (more than a day).
+UPDATE detection_events SET timestamp_s = timestamp_s + 100000
 WHERE id IN (SELECT id FROM detection_events WHERE (id + (SELECT seed FROM gen_params)) % 11 = 3
              ORDER BY id LIMIT (SELECT detections_after_video FROM gen_params));
--- rule:annotation_inside_frame: boxes below the bottom of the frame.
-UPDATE ground_truth_objects SET y = y + 2000
+-- rule:annotation_inside_frame: boxes below the bottom of any frame.
+UPDATE ground_truth_objects SET y = y + 10000
 WHERE id IN (SELECT id FROM ground_truth_objects WHERE (id + (SELECT seed FROM gen_params)) % 11 = 1
              ORDER BY id LIMIT (SELECT annotations_outside_frame FROM gen_params));
 -- rule:annotation_within_video
-UPDATE ground_truth_objects SET timestamp_s = timestamp_s + 1000
+UPDATE ground_truth_objects SET timestamp_s = timestamp_s + 100000
 WHERE id IN (SELECT id FROM ground_truth_objects WHERE (id + (SELECT seed FROM gen_params)) % 11 = 2
              ORDER BY id LIMIT (SELECT annotations_after_video FROM gen_params));
 -- rule:session_finished_after_start: start and end written the wrong way round.
